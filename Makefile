@@ -1,0 +1,42 @@
+# allonet: `make run` sets up .venv and runs the main experiment; `make test` runs the test suite.
+# PYTHON=/path/to/python3.13 picks the interpreter (>= 3.12; 3.13 preferred).
+VENV      ?= .venv
+PY        := $(VENV)/bin/python
+ALLONET   := $(VENV)/bin/allonet
+# Compiled code (Cython runtime, standalone binaries) is cached per checkout.
+export ALLONET_CACHE ?= $(CURDIR)/.cache/allonet
+MAIN_SPEC := experiments/ipsc_dose_response.yaml
+MAIN_OUT  := results/ipsc_dose_response.h5
+PYTEST_ARGS ?=
+
+.PHONY: run test lint bench setup setup-dev clean-cache
+
+run: setup
+	$(ALLONET) run $(MAIN_SPEC) -o $(MAIN_OUT) --overwrite
+
+test: setup-dev
+	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+lint: setup-dev
+	$(VENV)/bin/ruff check allonet tests benchmarks
+
+setup: $(VENV)/.installed
+setup-dev: $(VENV)/.installed-dev
+
+$(VENV)/bin/python:
+	@py=$$(tools/find-python) || exit 1; \
+	echo "creating $(VENV) with $$py ($$($$py --version))"; \
+	$$py -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/python pyproject.toml
+	$(PY) -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+clean-cache:
+	rm -rf $(ALLONET_CACHE)

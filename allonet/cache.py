@@ -1,0 +1,41 @@
+"""Where allonet keeps compiled code: Cython extensions and standalone binaries.
+
+``$ALLONET_CACHE`` if set (the Makefile sets it to ``.cache/allonet`` inside the checkout), else
+``~/.cache/allonet``. ``allonet cache`` shows and clears it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+
+def cache_root() -> Path:
+    """The cache directory (created on first use)."""
+    root = Path(os.environ.get("ALLONET_CACHE") or Path.home() / ".cache" / "allonet")
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def cython_dir() -> Path:
+    """Cache of Brian2's Cython extensions (runtime device)."""
+    return cache_root() / "cython"
+
+
+def standalone_dir(structure_hash: str) -> Path:
+    """Project directory of the standalone build of one model structure."""
+    return cache_root() / "standalone" / structure_hash
+
+
+def size_bytes(path: Path) -> int:
+    """Total size of the files below ``path``."""
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
+
+
+def clear() -> int:
+    """Delete the whole cache; returns the bytes freed."""
+    root = cache_root()
+    freed = size_bytes(root)
+    shutil.rmtree(root, ignore_errors=True)
+    return freed

@@ -1,0 +1,130 @@
+"""The ``allonet`` command: run, inspect, validate, cache.
+
+User errors (bad spec, bad override, existing output) print one line and exit with code 2, writing
+nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from allonet import cache, provenance
+from allonet.errors import UserError
+from allonet.progress import note, printer
+from allonet.report import metadata_table, readout_table
+from allonet.spec import load_experiment
+from allonet.store import check_writable, read_run, write_run
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="allonet", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    run = sub.add_parser("run", help="run an experiment spec and write its HDF5 run file")
+    run.add_argument("spec", type=Path, help="experiments/*.yaml")
+    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                     help='override a spec value by dotted path, e.g. synapses.gaba_a.tau0="8 ms"')
+    run.add_argument("-o", "--output", type=Path, help="run file (default results/<name>.h5)")
+    run.add_argument("--seed", type=int, help="random seed (overrides the spec)")
+    run.add_argument("--device", choices=["runtime", "standalone"], help="Brian2 device")
+    run.add_argument("--overwrite", action="store_true", help="replace an existing output file")
+    run.add_argument("--no-figure", action="store_true", help="do not draw the run's figure")
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    run.set_defaults(func=_cmd_run)
+    inspect = sub.add_parser("inspect", help="show a run file's metadata and readouts")
+    inspect.add_argument("file", type=Path)
+    inspect.set_defaults(func=_cmd_inspect)
+    validate = sub.add_parser("validate", help="check an experiment spec (and its network)")
+    validate.add_argument("spec", type=Path)
+    validate.add_argument("--set", dest="overrides", action="append", default=[],
+                          metavar="KEY=VALUE")
+    validate.set_defaults(func=_cmd_validate)
+    cache_cmd = sub.add_parser("cache", help="show (or --clear) the compiled-code cache")
+    cache_cmd.add_argument("--clear", action="store_true")
+    cache_cmd.set_defaults(func=_cmd_cache)
+    return parser
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from allonet.plotting import FIGURES, save
+    from allonet.protocols import PROTOCOLS
+
+    overrides = list(args.overrides)
+    if args.seed is not None:
+        overrides.append(f"seed={args.seed}")
+    if args.device is not None:
+        overrides.append(f"device={args.device}")
+    specs = load_experiment(args.spec, overrides)
+    exp = specs.experiment
+    output = args.output or Path("results") / f"{exp.name}.h5"
+    check_writable(output, args.overwrite)
+    note(args.quiet, f"allonet: {exp.name} on {exp.device} (seed {exp.seed}) -> {output}")
+    start = time.perf_counter()
+    protocol = PROTOCOLS[exp.protocol.kind]
+    run = protocol.run(specs, exp.device, printer(args.quiet, "condition"))
+    run.overrides = overrides
+    run.attrs.update(
+        experiment=exp.name, seed=exp.seed, device=exp.device, git_commit=provenance.git_commit(),
+        created_utc=provenance.now_utc(), host=provenance.host(), versions=provenance.versions(),
+        wall_time_s=time.perf_counter() - start, spec_file=str(args.spec),
+    )
+    write_run(output, run, overwrite=args.overwrite)
+    stored = read_run(output)
+    print(readout_table(stored))
+    print(f"run file: {output}")
+    if not args.no_figure and exp.protocol.kind in FIGURES:
+        paths = save(FIGURES[exp.protocol.kind](stored), output.with_suffix(""))
+        print("figure: " + ", ".join(str(p) for p in paths))
+    return 0
+
+
+def _cmd_inspect(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        raise UserError(f"{args.file}: file not found")
+    try:
+        run = read_run(args.file)
+    except (OSError, ValueError) as error:
+        raise UserError(f"{args.file}: not a readable allonet run file ({error})") from None
+    print(metadata_table(run))
+    print()
+    print(readout_table(run))
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    specs = load_experiment(args.spec, args.overrides)
+    print(f"{args.spec}: ok (experiment {specs.experiment.name!r}, network "
+          f"{specs.network.name!r} from {specs.network_path})")
+    return 0
+
+
+def _cmd_cache(args: argparse.Namespace) -> int:
+    root = cache.cache_root()
+    if args.clear:
+        print(f"cleared {root} ({cache.clear() / 1e6:.1f} MB)")
+        return 0
+    standalone = root / "standalone"
+    builds = [p for p in standalone.iterdir() if p.is_dir()] if standalone.exists() else []
+    print(f"cache: {root}")
+    print(f"  cython extensions: {cache.size_bytes(cache.cython_dir()) / 1e6:.1f} MB")
+    print(f"  standalone builds: {len(builds)} ({cache.size_bytes(standalone) / 1e6:.1f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

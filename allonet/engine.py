@@ -1,0 +1,158 @@
+"""Run a model on Brian2's runtime (Cython) or cpp_standalone device.
+
+Compile once, run many: in standalone mode the model is generated with placeholder drug arrays,
+compiled into a project directory named by a hash of its structure, and each condition runs the same
+binary with its concentrations passed through ``device.run(run_args=...)``. The :class:`BuildRecord`
+says, from the binary's own timestamps, whether anything was compiled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import brian2 as b2
+import numpy as np
+from filelock import FileLock
+
+from allonet import cache
+from allonet.model import Model
+
+Device = Literal["runtime", "standalone"]
+#: Builds the model from drug arrays (n_samples, n_regions) and returns it with its monitors.
+ModelFactory = Callable[[np.ndarray, np.ndarray], tuple[Model, dict[str, b2.BrianObject]]]
+#: Reads plain arrays out of the monitors after a run.
+Collector = Callable[[dict[str, b2.BrianObject]], dict[str, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One run of the model: drug concentrations (nM) per sample (rows) and region (columns)."""
+
+    label: str
+    allo_nM: np.ndarray
+    bz_nM: np.ndarray
+
+
+@dataclass
+class BuildRecord:
+    """What the engine did to get a runnable model (stored in every run file)."""
+
+    device: str
+    structure_hash: str
+    project_dir: str = ""
+    compiled: bool = False
+    build_seconds: float = 0.0
+    run_seconds: list[float] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def structure_hash(structure: dict[str, Any]) -> str:
+    """Stable hash of everything that changes generated code (not run-time values)."""
+    payload = dict(structure, brian2=b2.__version__)
+    text = json.dumps(payload, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def run_conditions(
+    device: Device,
+    factory: ModelFactory,
+    collect: Collector,
+    conditions: list[Condition],
+    duration: float,
+    dt: float,
+    seed: int,
+    structure: dict[str, Any],
+    progress: Callable[[int, int, str], None] | None = None,
+) -> tuple[list[dict[str, np.ndarray]], BuildRecord]:
+    """Simulate ``duration`` seconds once per condition; returns collected arrays per condition."""
+    if not conditions:
+        raise ValueError("no conditions to run")
+    shapes = {c.allo_nM.shape for c in conditions} | {c.bz_nM.shape for c in conditions}
+    if len(shapes) != 1:
+        raise ValueError(f"all conditions need drug arrays of one shape, got {sorted(shapes)}")
+    shape = shapes.pop()
+    record = BuildRecord(device, structure_hash(dict(structure, drug_shape=shape, dt=dt,
+                                                     duration=duration)))
+    runner = _run_standalone if device == "standalone" else _run_runtime
+    return runner(factory, collect, conditions, duration, dt, seed, record, progress), record
+
+
+def _configure_common(dt: float) -> None:
+    b2.prefs.codegen.runtime.cython.cache_dir = str(cache.cython_dir())
+    b2.defaultclock.dt = dt * b2.second
+    b2.prefs.logging.console_log_level = "WARNING"
+
+
+def _run_runtime(factory, collect, conditions, duration, dt, seed, record, progress):
+    b2.set_device("runtime")
+    b2.prefs.codegen.target = "cython"
+    _configure_common(dt)
+    before = _count_files(cache.cython_dir())
+    start = time.perf_counter()
+    results = []
+    for index, condition in enumerate(conditions):
+        b2.seed(seed)
+        model, monitors = factory(condition.allo_nM, condition.bz_nM)
+        network = model.network(*monitors.values())
+        t0 = time.perf_counter()
+        network.run(duration * b2.second)
+        record.run_seconds.append(time.perf_counter() - t0)
+        results.append(collect(monitors))
+        if progress:
+            progress(index + 1, len(conditions), condition.label)
+    record.compiled = _count_files(cache.cython_dir()) != before
+    record.build_seconds = time.perf_counter() - start - sum(record.run_seconds)
+    return results
+
+
+def _run_standalone(factory, collect, conditions, duration, dt, seed, record, progress):
+    project = cache.standalone_dir(record.structure_hash)
+    project.parent.mkdir(parents=True, exist_ok=True)
+    record.project_dir = str(project)
+    b2.device.reinit()
+    b2.set_device("cpp_standalone", directory=str(project), build_on_run=False)
+    b2.prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]
+    try:
+        _configure_common(dt)
+        template = conditions[0]
+        b2.seed(seed)
+        # Placeholders: the real concentrations arrive as run_args, so code is value-independent.
+        model, monitors = factory(np.zeros_like(template.allo_nM), np.zeros_like(template.bz_nM))
+        network = model.network(*monitors.values())
+        network.run(duration * b2.second)
+        with FileLock(str(project) + ".lock"):  # one process compiles a structure at a time
+            binary = project / "main"
+            stamp = binary.stat().st_mtime_ns if binary.exists() else None
+            t0 = time.perf_counter()
+            b2.device.build(directory=str(project), compile=True, run=False, with_output=False)
+            record.build_seconds = time.perf_counter() - t0
+            record.compiled = stamp is None or binary.stat().st_mtime_ns != stamp
+        results = []
+        for index, condition in enumerate(conditions):
+            results_dir = f"results/{uuid.uuid4().hex}"
+            t0 = time.perf_counter()
+            b2.device.run(results_directory=results_dir, with_output=False, run_args={
+                model.allo_array: condition.allo_nM, model.bz_array: condition.bz_nM})
+            record.run_seconds.append(time.perf_counter() - t0)
+            results.append(collect(monitors))
+            shutil.rmtree(project / results_dir, ignore_errors=True)
+            if progress:
+                progress(index + 1, len(conditions), condition.label)
+        return results
+    finally:
+        b2.device.reinit()
+        b2.set_device("runtime")
+
+
+def _count_files(path: Path) -> int:
+    return sum(1 for _ in path.rglob("*")) if path.exists() else 0

@@ -1,0 +1,9 @@
+"""Figures made from run files (never from live Brian2 objects)."""
+
+from allonet.plotting.ipsc import ipsc_figure
+from allonet.plotting.style import save
+
+#: protocol kind -> function(RunFile) -> matplotlib Figure
+FIGURES = {"ipsc_dose_response": ipsc_figure}
+
+__all__ = ["FIGURES", "ipsc_figure", "save"]

@@ -1,0 +1,86 @@
+"""Figure of an ``ipsc_dose_response`` run: traces, decay fold vs concentration, peak and rise."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from allonet.pharmacology import decay_factor
+from allonet.plotting.style import DOUBLE_COLUMN, RC, panel_label
+from allonet.store import RunFile
+from allonet.units import to_nM
+
+_ZERO_AT = 3.0  # nM: where 0 nM is drawn on the log axis
+
+
+def ipsc_figure(run: RunFile) -> plt.Figure:
+    """Three panels: (A) IPSCs at each concentration (first profile), (B) fitted decay fold vs
+    concentration per profile with the formula and literature ranges, (C) peak and rise relative to
+    0 nM."""
+    table = run.table("readouts/ipsc")
+    proto = run.spec["experiment"]["protocol"]
+    with plt.rc_context(RC):
+        fig, axes = plt.subplots(1, 3, figsize=(DOUBLE_COLUMN, 2.4), constrained_layout=True)
+        _traces(axes[0], run, proto)
+        _folds(axes[1], table, proto)
+        _invariants(axes[2], table, proto)
+        for ax, label in zip(axes, "ABC", strict=True):
+            panel_label(ax, label)
+    return fig
+
+
+def _x(concentration: np.ndarray) -> np.ndarray:
+    return np.where(concentration > 0, concentration, _ZERO_AT)
+
+
+def _traces(ax: plt.Axes, run: RunFile, proto: dict) -> None:
+    t_ms = run.data["traces/t"] * 1e3
+    profile = proto["profiles"][0]
+    traces = run.data[f"traces/{proto['target']}_{profile}/I_clamp"][:, 0, :] * 1e12
+    concentrations = run.data["conditions/allo_nM"]
+    colors = plt.cm.viridis(np.linspace(0, 0.9, len(concentrations)))
+    for trace, c, color in zip(traces, concentrations, colors, strict=True):
+        ax.plot(t_ms, trace, color=color, lw=0.9, label=f"{c:g} nM")
+    ax.set_xlim(t_ms[0], t_ms[-1])
+    ax.set_xlabel("time (ms)")
+    ax.set_ylabel("IPSC, outward (pA)")
+    ax.set_title(f"IPSC vs ALLO ({profile} profile)")
+    ax.legend(frameon=False, ncol=1, loc="upper right", handlelength=1.2)
+
+
+def _folds(ax: plt.Axes, table: dict, proto: dict) -> None:
+    dense = np.logspace(np.log10(_ZERO_AT), np.log10(max(table["allo_nM"].max(), 3000)), 200)
+    for index, profile in enumerate(proto["profiles"]):
+        rows = table["profile"] == profile
+        color = f"C{index}"
+        ax.plot(dense, decay_factor(dense, profile) / decay_factor(0.0, profile), color=color,
+                lw=0.8, alpha=0.7)
+        ax.plot(_x(table["allo_nM"][rows]), table["fold"][rows], "o", color=color, ms=3.5,
+                label=profile)
+    for name, (conc, low, high) in proto.get("literature", {}).items():
+        c = to_nM(conc)
+        ax.add_patch(plt.Rectangle((c / 1.15, low), c * 0.3, high - low, color="0.6", alpha=0.35,
+                                   lw=0, label="literature" if name == next(iter(
+                                       proto["literature"])) else None))
+    ax.set_xscale("log")
+    ax.set_xlabel("ALLO (nM; 0 drawn at 3)")
+    ax.set_ylabel("decay fold (τ / τ at 0 nM)")
+    ax.set_title("fitted decay (dots) vs formula (lines)")
+    ax.legend(frameon=False, loc="upper left")
+
+
+def _invariants(ax: plt.Axes, table: dict, proto: dict) -> None:
+    profile = proto["profiles"][0]
+    rows = table["profile"] == profile
+    x = _x(table["allo_nM"][rows])
+    zero = int(np.argmin(table["allo_nM"][rows]))
+    for key, label, marker in (("peak", "peak", "o"), ("rise_10_90", "10-90% rise", "s")):
+        values = table[key][rows]
+        ax.plot(x, values / values[zero], marker, ls="-", ms=3.5, lw=0.8, label=label)
+    ax.axhspan(0.9, 1.1, color="0.85", lw=0, label="±10%")
+    ax.set_xscale("log")
+    ax.set_ylim(0.5, 1.5)
+    ax.set_xlabel("ALLO (nM; 0 drawn at 3)")
+    ax.set_ylabel("relative to 0 nM")
+    ax.set_title("amplitude and rise unchanged")
+    ax.legend(frameon=False, loc="upper left")

@@ -1,0 +1,170 @@
+"""Protocol ``ipsc_dose_response``: one evoked IPSC per ALLO concentration and profile.
+
+Each sensitivity profile gets its own clamped copy of the target population; each concentration is
+one run of the same compiled model (concentrations are run-time arguments, so standalone compiles
+once). Traces are stored as membrane current with the electrophysiology sign convention (outward
+positive), i.e. ``-I_<synapse>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import brian2 as b2
+import numpy as np
+
+from allonet.analysis import ipsc_kinetics
+from allonet.engine import Condition, run_conditions
+from allonet.model import build_model
+from allonet.pharmacology import decay_factor
+from allonet.spec import ResolvedSpecs, concentration_at_hours
+from allonet.spec.experiment import IpscDoseResponse
+from allonet.spec.network import NetworkSpec
+from allonet.store import Column, RunData
+from allonet.units import to_nM, to_seconds
+
+
+def expand_profiles(net: NetworkSpec, proto: IpscDoseResponse) -> NetworkSpec:
+    """Replace the target population by one copy per profile, each with its projections."""
+    data = net.model_dump(mode="json")
+    target = data["populations"].pop(proto.target)
+    projections = {}
+    for name, proj in data["projections"].items():
+        if proj["target"] != proto.target:
+            projections[name] = proj
+            continue
+        for profile in proto.profiles:
+            projections[f"{name}_{profile}"] = dict(proj, target=f"{proto.target}_{profile}")
+    for profile in proto.profiles:
+        data["populations"][f"{proto.target}_{profile}"] = dict(target, allo_profile=profile)
+    data["projections"] = projections
+    return NetworkSpec.model_validate(data)
+
+
+def cell_names(proto: IpscDoseResponse) -> list[str]:
+    """Population names of the per-profile copies, in profile order."""
+    return [f"{proto.target}_{profile}" for profile in proto.profiles]
+
+
+def run(specs: ResolvedSpecs, device: str,
+        progress: Callable[[int, int, str], None] | None = None) -> RunData:
+    """Simulate every concentration and return the run's datasets (readouts included)."""
+    exp, proto = specs.experiment, specs.experiment.protocol
+    net = expand_profiles(specs.network, proto)
+    cells = cell_names(proto)
+    synapse = proto.synapse
+    duration = to_seconds(proto.duration)
+    dt = to_seconds(net.integration.dt)
+    conditions = _conditions(specs, net)
+
+    def factory(allo: np.ndarray, bz: np.ndarray):
+        model = build_model(net, allo, bz, sample_dt=duration,
+                            benzodiazepine=exp.drugs.benzodiazepine_name)
+        monitors = {c: b2.StateMonitor(model.groups[c], f"I_{synapse}", record=True,
+                                       name=f"trace_{c}") for c in cells}
+        monitors["spikes"] = b2.SpikeMonitor(model.groups[proto.input], name="spikes_input")
+        return model, monitors
+
+    def collect(monitors: Mapping) -> dict[str, np.ndarray]:
+        out = {c: -np.array(getattr(monitors[c], f"I_{synapse}") / b2.amp) for c in cells}
+        out["t"] = np.array(monitors[cells[0]].t / b2.second)
+        out["spike_t"] = np.array(monitors["spikes"].t / b2.second)
+        out["spike_i"] = np.array(monitors["spikes"].i[:])
+        return out
+
+    structure = {"network": net.model_dump(mode="json"), "protocol": proto.kind,
+                 "target": proto.target, "synapse": synapse, "input": proto.input, "seed": exp.seed,
+                 "benzodiazepine": exp.drugs.benzodiazepine_name}
+    results, record = run_conditions(device, factory, collect, conditions, duration, dt, exp.seed,
+                                     structure, progress)
+    datasets = _datasets(specs, net, conditions, results)
+    datasets.update(readouts(datasets, exp.protocol, onset=_first_spike(net, proto)))
+    return RunData(attrs={"build": record.as_dict()}, spec=specs.as_dict(), datasets=datasets)
+
+
+def _conditions(specs: ResolvedSpecs, net: NetworkSpec) -> list[Condition]:
+    proto, drugs = specs.experiment.protocol, specs.experiment.drugs
+    clock = specs.experiment.clock
+    base = np.zeros((1, len(net.regions)))
+    bz = np.zeros((1, len(net.regions)))
+    start_h = clock.bio_hours(np.zeros(1))
+
+    for column, region in enumerate(net.regions):
+        value = drugs.allo.get(region, drugs.allo_default)
+        base[0, column] = concentration_at_hours(value, start_h)[0]
+        bz[0, column] = to_nM(drugs.benzodiazepine.get(region, "0 nM"))
+    conditions = []
+    column = net.regions.index(proto.region)
+    for text in proto.concentrations:
+        allo = base.copy()
+        allo[0, column] = to_nM(text)
+        conditions.append(Condition(label=text, allo_nM=allo, bz_nM=bz))
+    return conditions
+
+
+def _first_spike(net: NetworkSpec, proto: IpscDoseResponse) -> float:
+    times = net.inputs[proto.input].times
+    return min(to_seconds(t) for t in times)
+
+
+def _datasets(specs: ResolvedSpecs, net: NetworkSpec, conditions: list[Condition],
+              results: list[dict[str, np.ndarray]]) -> dict[str, Column]:
+    proto = specs.experiment.protocol
+    concentrations = np.array([to_nM(c) for c in proto.concentrations])
+    datasets = {
+        "conditions/label": Column(np.array([c.label for c in conditions]), "str"),
+        "conditions/allo_nM": Column(concentrations, "nM"),
+        "traces/t": Column(results[0]["t"], "s"),
+    }
+    for cell in cell_names(proto):
+        stacked = np.stack([r[cell] for r in results])  # (condition, neuron, time)
+        datasets[f"traces/{cell}/I_clamp"] = Column(stacked, "A")
+    for column, region in enumerate(net.regions):
+        datasets[f"allo/{region}/concentration"] = Column(
+            np.array([c.allo_nM[:, column] for c in conditions]), "nM")
+        datasets[f"allo/{region}/t_sim"] = Column(np.zeros(1), "s")
+        datasets[f"allo/{region}/t_bio"] = Column(
+            specs.experiment.clock.bio_hours(np.zeros(1)), "h")
+    spikes_t = np.concatenate([r["spike_t"] for r in results])
+    spikes_i = np.concatenate([r["spike_i"] for r in results])
+    spikes_c = np.concatenate([np.full(len(r["spike_t"]), k) for k, r in enumerate(results)])
+    datasets[f"spikes/{proto.input}/timestamps"] = Column(spikes_t, "s")
+    datasets[f"spikes/{proto.input}/node_ids"] = Column(spikes_i.astype(np.uint64), "1")
+    datasets[f"spikes/{proto.input}/condition"] = Column(spikes_c.astype(np.int64), "1")
+    return datasets
+
+
+def readouts(data: Mapping[str, Column | np.ndarray], proto: IpscDoseResponse,
+             onset: float) -> dict[str, Column]:
+    """Readout table ``readouts/ipsc``: one row per (concentration, profile).
+
+    Works on the datasets of a run (in memory or read back from the file).
+    """
+    def arr(key: str) -> np.ndarray:
+        value = data[key]
+        return value.data if isinstance(value, Column) else value
+
+    t = arr("traces/t")
+    concentrations = arr("conditions/allo_nM")
+    rows: dict[str, list] = {k: [] for k in ("allo_nM", "profile", "peak", "rise_10_90",
+                                             "tau_decay", "fold", "formula_fold", "fit_r2")}
+    for profile, cell in zip(proto.profiles, cell_names(proto), strict=True):
+        traces = arr(f"traces/{cell}/I_clamp")
+        kinetics = [ipsc_kinetics(t, traces[k, 0], onset) for k in range(len(concentrations))]
+        reference = kinetics[int(np.argmin(concentrations))].tau_decay
+        for c, kin in zip(concentrations, kinetics, strict=True):
+            rows["allo_nM"].append(c)
+            rows["profile"].append(profile)
+            rows["peak"].append(kin.peak)
+            rows["rise_10_90"].append(kin.rise_10_90)
+            rows["tau_decay"].append(kin.tau_decay)
+            rows["fold"].append(kin.tau_decay / reference)
+            rows["formula_fold"].append(float(decay_factor(c, profile)) /
+                                        float(decay_factor(concentrations.min(), profile)))
+            rows["fit_r2"].append(kin.fit_r2)
+    units = {"allo_nM": "nM", "profile": "str", "peak": "A", "rise_10_90": "s", "tau_decay": "s",
+             "fold": "1", "formula_fold": "1", "fit_r2": "1"}
+    return {f"readouts/ipsc/{k}": Column(np.array(v), units[k]) for k, v in rows.items()}
+
+
+__all__ = ["cell_names", "expand_profiles", "readouts", "run"]

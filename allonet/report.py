@@ -1,0 +1,63 @@
+"""Text tables for the terminal: run metadata and readouts, read from a run file."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from allonet.store import RunFile
+
+
+def metadata_table(run: RunFile) -> str:
+    """Key facts about a run: what, when, with which code."""
+    attrs = run.attrs
+    build = attrs.get("build", {})
+    versions = attrs.get("versions", {})
+    rows = [
+        ("file", str(run.path)),
+        ("experiment", attrs.get("experiment", "?")),
+        ("protocol", run.spec["experiment"]["protocol"]["kind"]),
+        ("network", run.spec["network"]["name"]),
+        ("seed", attrs.get("seed", "?")),
+        ("device", attrs.get("device", "?")),
+        ("compiled this run", build.get("compiled", "?")),
+        ("structure hash", build.get("structure_hash", "?")),
+        ("wall time", f"{attrs.get('wall_time_s', float('nan')):.2f} s"),
+        ("created (UTC)", attrs.get("created_utc", "?")),
+        ("git commit", attrs.get("git_commit", "?")),
+        ("versions", ", ".join(f"{k} {v}" for k, v in versions.items())),
+        ("overrides", " ".join(run.overrides) or "none"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
+
+
+def ipsc_table(run: RunFile) -> str:
+    """Fitted decay (ms) and fold per concentration (rows) and profile (columns)."""
+    table = run.table("readouts/ipsc")
+    profiles = list(dict.fromkeys(table["profile"]))
+    concentrations = sorted(set(table["allo_nM"].tolist()))
+    header = f"{'ALLO (nM)':>10} " + " ".join(f"{p + ' τ(ms) fold':>20}" for p in profiles)
+    header += f" {'peak (pA)':>10} {'rise (ms)':>10}"
+    lines = [header, "-" * len(header)]
+    for c in concentrations:
+        cells = []
+        for p in profiles:
+            row = np.nonzero((table["allo_nM"] == c) & (table["profile"] == p))[0][0]
+            cells.append(f"{table['tau_decay'][row] * 1e3:12.2f} {table['fold'][row]:7.2f}")
+        first = np.nonzero((table["allo_nM"] == c) & (table["profile"] == profiles[0]))[0][0]
+        peak_pA, rise_ms = table["peak"][first] * 1e12, table["rise_10_90"][first] * 1e3
+        cells.append(f"{peak_pA:10.2f} {rise_ms:10.3f}")
+        lines.append(f"{c:>10g} " + " ".join(cells))
+    lines.append(f"(peak and 10-90% rise shown for the {profiles[0]} profile)")
+    return "\n".join(lines)
+
+
+#: protocol kind -> readout table formatter
+READOUT_TABLES = {"ipsc_dose_response": ipsc_table}
+
+
+def readout_table(run: RunFile) -> str:
+    """The readout table of a run, chosen by its protocol."""
+    kind = run.spec["experiment"]["protocol"]["kind"]
+    formatter = READOUT_TABLES.get(kind)
+    return formatter(run) if formatter else f"(no readout table for protocol {kind!r})"

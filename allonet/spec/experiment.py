@@ -1,0 +1,204 @@
+"""The experiment spec: which network, the drug concentrations per region, the protocol."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import Field, PositiveFloat, model_validator
+
+from allonet.pharmacology import schedules
+from allonet.spec.fields import (
+    Concentration,
+    Identifier,
+    ProfileName,
+    SignedTime,
+    Strict,
+    Time,
+)
+from allonet.units import to_nM, to_seconds
+
+_HOUR = 3600.0
+
+
+def _hours(text: str) -> float:
+    return to_seconds(text) / _HOUR
+
+
+class ConstantSchedule(Strict):
+    """A fixed concentration."""
+
+    kind: Literal["constant"]
+    concentration: Concentration
+
+    def at_hours(self, t_h: np.ndarray) -> np.ndarray:
+        return schedules.constant(t_h, to_nM(self.concentration))
+
+
+class StepsSchedule(Strict):
+    """Piecewise-constant concentration changing at the given biological times."""
+
+    kind: Literal["steps"]
+    initial: Concentration
+    times: list[SignedTime] = Field(min_length=1)
+    values: list[Concentration] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _same_length(self) -> StepsSchedule:
+        if len(self.times) != len(self.values):
+            raise ValueError(f"times has {len(self.times)} entries but values {len(self.values)}")
+        return self
+
+    def at_hours(self, t_h: np.ndarray) -> np.ndarray:
+        return schedules.steps(
+            t_h, [_hours(t) for t in self.times], [to_nM(v) for v in self.values],
+            to_nM(self.initial),
+        )
+
+
+class StressSurgeSchedule(Strict):
+    """Acute stress: baseline, then a surge to ``peak_fold`` x baseline that clears."""
+
+    kind: Literal["stress_surge"]
+    baseline: Concentration
+    peak_fold: float = Field(ge=1.0)
+    onset: SignedTime = "0 h"
+    tau_rise: Time = "3 min"
+    tau_clear: Time = "25 min"
+
+    def at_hours(self, t_h: np.ndarray) -> np.ndarray:
+        return schedules.stress_surge(
+            t_h, to_nM(self.baseline), self.peak_fold, _hours(self.onset),
+            _hours(self.tau_rise), _hours(self.tau_clear),
+        )
+
+
+class InfusionSchedule(Strict):
+    """One-compartment pharmacokinetics of an intravenous infusion (rates in µg/kg/h)."""
+
+    kind: Literal["infusion"]
+    rate_steps: list[tuple[SignedTime, Annotated[float, Field(ge=0.0)]]] = Field(min_length=1)
+    half_life: Time
+    clearance_L_per_h_per_kg: PositiveFloat
+    brain_plasma_ratio: PositiveFloat = 1.0
+
+    def at_hours(self, t_h: np.ndarray) -> np.ndarray:
+        steps = [(_hours(t), rate) for t, rate in self.rate_steps]
+        return schedules.infusion_pk(
+            t_h, steps, _hours(self.half_life), self.clearance_L_per_h_per_kg,
+            brain_plasma_ratio=self.brain_plasma_ratio,
+        )
+
+
+class BrexanoloneSchedule(Strict):
+    """The 60-h brexanolone infusion (Wald et al. 2022), starting at biological time 0."""
+
+    kind: Literal["brexanolone_60h"]
+    brain_plasma_ratio: PositiveFloat = 1.0
+
+    def at_hours(self, t_h: np.ndarray) -> np.ndarray:
+        return schedules.brexanolone_60h(t_h, brain_plasma_ratio=self.brain_plasma_ratio)
+
+
+class PostpartumSchedule(Strict):
+    """High late-pregnancy level, then an exponential fall to baseline after delivery."""
+
+    kind: Literal["postpartum_withdrawal"]
+    pregnancy: Concentration
+    baseline: Concentration
+    delivery: SignedTime = "0 h"
+    tau_drop: Time = "12 h"
+
+    def at_hours(self, t_h: np.ndarray) -> np.ndarray:
+        return schedules.postpartum_withdrawal(
+            t_h, to_nM(self.pregnancy), to_nM(self.baseline), _hours(self.delivery),
+            _hours(self.tau_drop),
+        )
+
+
+class CycleSchedule(Strict):
+    """An ovarian-cycle-like pattern: low follicular, high luteal phase."""
+
+    kind: Literal["cycle"]
+    low: Concentration
+    high: Concentration
+    period: Time = "28 day"
+    luteal_start_frac: float = Field(default=0.5, gt=0.0, lt=1.0)
+    tau: Time = "24 h"
+
+    def at_hours(self, t_h: np.ndarray) -> np.ndarray:
+        return schedules.cycle(
+            t_h, to_nM(self.low), to_nM(self.high), _hours(self.period),
+            self.luteal_start_frac, _hours(self.tau),
+        )
+
+
+Schedule = Annotated[
+    ConstantSchedule | StepsSchedule | StressSurgeSchedule | InfusionSchedule
+    | BrexanoloneSchedule | PostpartumSchedule | CycleSchedule,
+    Field(discriminator="kind"),
+]
+#: A region's concentration: a constant written as text ("100 nM") or a schedule.
+RegionConcentration = Concentration | Schedule
+
+
+def concentration_at_hours(value: RegionConcentration, t_h: np.ndarray) -> np.ndarray:
+    """Concentration in nM of a region entry at biological times ``t_h`` (hours)."""
+    if isinstance(value, str):
+        return schedules.constant(np.asarray(t_h, dtype=float), to_nM(value))
+    return value.at_hours(np.asarray(t_h, dtype=float))
+
+
+class Clock(Strict):
+    """Maps simulation time to biological time: ``bio = session_start + time_scale * t_sim``."""
+
+    session_start: SignedTime = "0 h"
+    time_scale: PositiveFloat = 1.0
+    sample_interval: Time = "100 ms"  # resolution of time-varying concentrations in the run
+
+    def bio_hours(self, t_sim_s: np.ndarray) -> np.ndarray:
+        return _hours(self.session_start) + self.time_scale * np.asarray(t_sim_s) / _HOUR
+
+
+class Drugs(Strict):
+    """Concentrations per region (bath-equivalent nM); regions not named get ``default``."""
+
+    allo: dict[Identifier, RegionConcentration] = {}
+    allo_default: Concentration = "0 nM"
+    benzodiazepine: dict[Identifier, Concentration] = {}
+    benzodiazepine_name: str = "diazepam"
+
+
+class IpscDoseResponse(Strict):
+    """Protocol: one inhibitory input onto clamped cells, repeated per ALLO concentration.
+
+    Each listed profile gets its own postsynaptic cell (a copy of ``target`` with that
+    ``allo_profile``); each concentration is one run of the same compiled model.
+    """
+
+    kind: Literal["ipsc_dose_response"]
+    target: Identifier
+    input: Identifier
+    synapse: Identifier
+    region: Identifier
+    duration: Time
+    concentrations: list[Concentration] = Field(min_length=1)
+    profiles: list[ProfileName] = Field(min_length=1)
+    #: measured decay folds to draw on the figure: label -> (concentration, low, high)
+    literature: dict[str, tuple[Concentration, float, float]] = {}
+
+
+Protocol = Annotated[IpscDoseResponse, Field(discriminator="kind")]
+
+
+class ExperimentSpec(Strict):
+    """One experiment: the contents of one ``experiments/*.yaml``."""
+
+    name: Identifier
+    description: str = ""
+    network: str
+    seed: int = Field(default=1, ge=0, lt=2**31)
+    device: Literal["runtime", "standalone"] = "standalone"
+    clock: Clock = Clock()
+    drugs: Drugs = Drugs()
+    protocol: Protocol

@@ -1,0 +1,105 @@
+"""Parse quantities written as text ("10 ms", "0.5 nS", "100 nM", "5 Hz") into Brian2 quantities.
+
+Concentrations are kept as plain floats in nM throughout allonet (see :func:`to_nM`), because Hill
+terms raise them to non-integer powers, which dimensioned quantities cannot do.
+"""
+
+from __future__ import annotations
+
+import re
+
+import brian2 as b2
+from brian2.units.fundamentalunits import DimensionMismatchError, get_dimensions
+
+# Units a spec may use, by symbol. Molar concentrations are dimensionless numbers in nM.
+_UNITS: dict[str, b2.Quantity] = {
+    "s": b2.second, "ms": b2.ms, "us": b2.us, "min": 60 * b2.second, "h": 3600 * b2.second,
+    "day": 86400 * b2.second, "d": 86400 * b2.second,
+    "V": b2.volt, "mV": b2.mV,
+    "S": b2.siemens, "mS": b2.msiemens, "uS": b2.usiemens, "nS": b2.nsiemens, "pS": b2.psiemens,
+    "A": b2.amp, "nA": b2.nA, "pA": b2.pA,
+    "F": b2.farad, "uF": b2.ufarad, "nF": b2.nfarad, "pF": b2.pfarad,
+    "ohm": b2.ohm, "Mohm": b2.Mohm, "Gohm": b2.Gohm,
+    "Hz": b2.Hz, "kHz": b2.kHz,
+    "mM": b2.mmolar, "uM": b2.umolar, "nM": b2.nmolar, "pM": b2.pmolar, "M": b2.molar,
+}
+_MOLAR_IN_NM = {"M": 1e9, "mM": 1e6, "uM": 1e3, "µM": 1e3, "nM": 1.0, "pM": 1e-3}
+_PATTERN = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-zµ]+)?\s*$")
+
+#: Named dimensions a spec field may require, with an example for error messages.
+DIMENSIONS: dict[str, tuple[b2.Quantity, str]] = {
+    "time": (b2.second, "a time such as '10 ms'"),
+    "voltage": (b2.volt, "a voltage such as '-70 mV'"),
+    "conductance": (b2.siemens, "a conductance such as '0.5 nS'"),
+    "current": (b2.amp, "a current such as '50 pA'"),
+    "capacitance": (b2.farad, "a capacitance such as '250 pF'"),
+    "rate": (b2.Hz, "a rate such as '5 Hz'"),
+    "concentration": (b2.molar, "a concentration such as '100 nM'"),
+}
+
+
+class UnitParseError(ValueError):
+    """A quantity string could not be parsed or has the wrong dimension."""
+
+
+def parse_quantity(text: str | float | int) -> b2.Quantity:
+    """Parse ``"<number> <unit>"`` into a Brian2 quantity; a bare number is dimensionless."""
+    if isinstance(text, bool):
+        raise UnitParseError("expected a number with a unit, got a boolean")
+    if isinstance(text, int | float):
+        return b2.Quantity(float(text))
+    match = _PATTERN.match(str(text).replace("µ", "u"))
+    if not match:
+        raise UnitParseError(f"cannot parse {text!r} as '<number> <unit>'")
+    number, unit = float(match.group(1)), match.group(2)
+    if unit is None:
+        return b2.Quantity(number)
+    if unit not in _UNITS:
+        raise UnitParseError(f"unknown unit {unit!r}; known units: {', '.join(_UNITS)}")
+    return number * _UNITS[unit]
+
+
+def parse_dimensioned(text: str | float | int, dimension: str) -> b2.Quantity:
+    """Parse ``text`` and check it has ``dimension`` (a key of :data:`DIMENSIONS`)."""
+    reference, example = DIMENSIONS[dimension]
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        raise UnitParseError(f"a bare number has no unit; expected {example}")
+    quantity = parse_quantity(text)
+    if not quantity.has_same_dimensions(reference):
+        raise UnitParseError(f"{_describe_dimension(quantity)}, expected {example}")
+    return quantity
+
+
+def _describe_dimension(quantity: b2.Quantity) -> str:
+    if quantity.is_dimensionless:
+        return "has no unit"
+    for name, (reference, _) in DIMENSIONS.items():
+        if quantity.has_same_dimensions(reference):
+            return f"is a {name}"
+    return f"has dimension {get_dimensions(quantity)!s}"
+
+
+def to_nM(text: str | float) -> float:
+    """Concentration text ("100 nM", "0.3 uM") as a float in nM; must be ≥ 0."""
+    quantity = parse_dimensioned(text, "concentration")
+    value = float(quantity / b2.nmolar)
+    if value < 0:
+        raise UnitParseError("concentration must be ≥ 0 nM")
+    return value
+
+
+def to_seconds(text: str | float) -> float:
+    """Time text ("10 ms", "2 h") as a float in seconds."""
+    return float(parse_dimensioned(text, "time") / b2.second)
+
+
+def format_quantity(quantity: b2.Quantity) -> str:
+    """Inverse of :func:`parse_quantity` for reporting (Brian2's own best-unit string)."""
+    return str(quantity)
+
+
+__all__ = [
+    "DIMENSIONS", "DimensionMismatchError", "UnitParseError", "format_quantity",
+    "parse_dimensioned",
+    "parse_quantity", "to_nM", "to_seconds",
+]

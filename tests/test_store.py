@@ -1,0 +1,80 @@
+"""Run files: atomic writes, no silent overwrite, plain-h5py readability, round trip."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import h5py
+import numpy as np
+import pytest
+
+from allonet.errors import OutputExistsError
+from allonet.store import Column, RunData, read_run, remove_stale_temporaries, write_run
+
+
+def _run() -> RunData:
+    return RunData(
+        attrs={"experiment": "demo", "seed": 3, "versions": {"brian2": "x"}},
+        spec={"experiment": {"name": "demo"}, "network": {"name": "net"}},
+        overrides=["seed=3"],
+        datasets={
+            "spikes/pop/timestamps": Column(np.array([0.1, 0.2]), "s"),
+            "spikes/pop/node_ids": Column(np.array([0, 1], dtype=np.uint64), "1"),
+            "readouts/x/profile": Column(np.array(["a", "b"]), "str"),
+            "traces/pop/v": Column(np.random.default_rng(0).normal(size=(2, 3, 5000)), "V"),
+        },
+    )
+
+
+def test_round_trip_and_plain_h5py(tmp_path):
+    path = write_run(tmp_path / "run.h5", _run())
+    back = read_run(path)
+    assert back.attrs["seed"] == 3 and back.attrs["versions"] == {"brian2": "x"}
+    assert back.spec["network"]["name"] == "net" and back.overrides == ["seed=3"]
+    np.testing.assert_array_equal(back.data["spikes/pop/timestamps"], [0.1, 0.2])
+    assert list(back.table("readouts/x")["profile"]) == ["a", "b"]
+    with h5py.File(path) as h5:  # plain h5py, units on every dataset
+        assert h5["spikes/pop/timestamps"].attrs["unit"] == "s"
+        assert h5["traces/pop/v"].compression == "gzip"
+        for name in ("spikes/pop/node_ids", "readouts/x/profile", "traces/pop/v"):
+            assert "unit" in h5[name].attrs
+
+
+def test_never_overwrites_silently(tmp_path):
+    path = tmp_path / "run.h5"
+    path.write_bytes(b"keep")
+    with pytest.raises(OutputExistsError):
+        write_run(path, _run())
+    assert path.read_bytes() == b"keep"
+    write_run(path, _run(), overwrite=True)
+    assert read_run(path).attrs["experiment"] == "demo"
+
+
+def test_killed_writer_leaves_no_output(tmp_path):
+    target = tmp_path / "run.h5"
+    script = textwrap.dedent(f"""
+        import os, signal
+        import allonet.store as store
+        from tests_helper import make_run
+        original = store._write_contents
+        def crash(h5, run):
+            original(h5, run)
+            h5.flush()
+            os.kill(os.getpid(), signal.SIGKILL)  # killed mid-write, before the rename
+        store._write_contents = crash
+        store.write_run({str(target)!r}, make_run())
+    """)
+    helper = tmp_path / "tests_helper.py"
+    helper.write_text("from test_store import _run as make_run\n")
+    env_path = f"{tmp_path}:{__import__('pathlib').Path(__file__).parent}"
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, timeout=120,
+                            env={**__import__("os").environ, "PYTHONPATH": env_path})
+    assert result.returncode == -9
+    assert not target.exists()
+    leftovers = [p for p in tmp_path.iterdir() if "allonet-tmp" in p.name]
+    assert len(leftovers) == 1
+    assert remove_stale_temporaries(target) == leftovers
+    write_run(target, _run())  # the next run writes normally
+    assert target.exists() and not [p for p in tmp_path.iterdir() if "allonet-tmp" in p.name]

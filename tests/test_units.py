@@ -1,0 +1,35 @@
+"""Quantity parsing: units, dimensions, concentrations."""
+
+from __future__ import annotations
+
+import brian2 as b2
+import pytest
+
+from allonet.units import UnitParseError, parse_dimensioned, parse_quantity, to_nM, to_seconds
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("10 ms", 10 * b2.ms), ("0.5 nS", 0.5 * b2.nS), ("5 Hz", 5 * b2.Hz), ("-70 mV", -70 * b2.mV),
+    ("250 pF", 250 * b2.pF), ("1e-3 s", 1 * b2.ms), ("2 h", 7200 * b2.second),
+    ("100 nM", 100 * b2.nmolar), ("0.3 µM", 300 * b2.nmolar),
+])
+def test_parse(text, expected):
+    assert abs(float(parse_quantity(text) / expected) - 1) < 1e-12
+
+
+def test_concentrations_in_nM():
+    assert to_nM("0.3 uM") == pytest.approx(300)
+    assert to_nM("1 mM") == pytest.approx(1e6)
+    assert to_seconds("25 min") == pytest.approx(1500)
+    with pytest.raises(UnitParseError, match="≥ 0"):
+        to_nM("-1 nM")
+
+
+@pytest.mark.parametrize(("text", "dimension", "message"), [
+    ("10", "time", "no unit"), (10, "time", "no unit"), ("10 mV", "time", "is a voltage"),
+    ("ten ms", "time", "cannot parse"), ("3 parsec", "time", "unknown unit"),
+    ("5 nS", "rate", "is a conductance"),
+])
+def test_dimension_errors(text, dimension, message):
+    with pytest.raises(UnitParseError, match=message):
+        parse_dimensioned(text, dimension)

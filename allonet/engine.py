@@ -8,6 +8,7 @@ says, from the binary's own timestamps, whether anything was compiled.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import shutil
@@ -125,6 +126,9 @@ def _run_standalone(factory, collect, conditions, duration, dt, seed, record, pr
     try:
         _configure_common(dt)
         template = conditions[0]
+        # Objects of an earlier build in this process keep their names reserved until collected,
+        # which would rename (and so recompile) this build's code objects.
+        gc.collect()
         b2.seed(seed)
         # Placeholders: the real concentrations arrive as run_args, so code is value-independent.
         model, monitors = factory(np.zeros_like(template.allo_nM), np.zeros_like(template.bz_nM))

@@ -82,7 +82,7 @@ def _describe_dimension(quantity: b2.Quantity) -> str:
 def to_nM(text: str | float) -> float:
     """Concentration text ("100 nM", "0.3 uM") as a float in nM; must be ≥ 0."""
     quantity = parse_dimensioned(text, "concentration")
-    value = float(quantity / b2.nmolar)
+    value = float(f"{float(quantity / b2.nmolar):.12g}")  # drop unit-scaling round-off
     if value < 0:
         raise UnitParseError("concentration must be ≥ 0 nM")
     return value

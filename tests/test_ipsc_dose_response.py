@@ -10,6 +10,12 @@ from allonet.store import read_run
 from conftest import IPSC_SPEC, run_cli
 
 
+def _at(rows, key, concentration):
+    """Value of column ``key`` at ``concentration`` (nM)."""
+    [index] = np.nonzero(np.isclose(rows["allo_nM"], concentration))[0]
+    return rows[key][index]
+
+
 def _rows(run, profile):
     table = run.table("readouts/ipsc")
     rows = table["profile"] == profile
@@ -23,7 +29,7 @@ def standalone(ipsc_runs):
 
 def test_baseline_decay_is_tau0(standalone):
     rows = _rows(standalone, "default")
-    tau0 = rows["tau_decay"][rows["allo_nM"] == 0][0]
+    tau0 = _at(rows, "tau_decay", 0)
     assert tau0 == pytest.approx(7e-3, rel=0.02)
 
 
@@ -36,11 +42,11 @@ def test_fitted_fold_matches_formula(standalone, profile):
 
 def test_fold_at_100nM_and_micromolar(standalone, ipsc_runs):
     rows = _rows(standalone, "default")
-    assert 1.25 <= rows["fold"][rows["allo_nM"] == 100][0] <= 1.7
-    assert 3.5 <= rows["fold"][rows["allo_nM"] == 3000][0] <= 4.5
+    assert 1.25 <= _at(rows, "fold", 100) <= 1.7
+    assert 3.5 <= _at(rows, "fold", 3000) <= 4.5
     other = _rows(read_run(ipsc_runs["standalone_other"]), "default")
     for c in (2000, 2500):
-        assert 3.5 <= other["fold"][other["allo_nM"] == c][0] <= 4.5
+        assert 3.5 <= _at(other, "fold", c) <= 4.5
 
 
 def test_fold_increases_monotonically(standalone):
@@ -62,7 +68,7 @@ def test_peak_and_rise_unchanged_up_to_1uM(standalone):
 
 def test_dentate_less_sensitive_than_CA1(standalone):
     ca1, dg = _rows(standalone, "CA1"), _rows(standalone, "DG")
-    assert dg["fold"][dg["allo_nM"] == 100][0] < ca1["fold"][ca1["allo_nM"] == 100][0]
+    assert _at(dg, "fold", 100) < _at(ca1, "fold", 100)
 
 
 def test_runtime_and_standalone_agree(standalone, ipsc_runs):

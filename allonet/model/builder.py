@@ -87,11 +87,12 @@ def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
                         "AdEx and NMDA Mg block are nonlinear in v; use one of "
                         f"{sorted(_NONLINEAR_SAFE)}")
     text = eq.membrane_equations(pop.model, pop.clamp is not None) + eq.drug_equations()
-    text += eq.bz_parameter_equations()
+    gaba = {c: spec.synapses[c].gamma2 for c in channels
+            if isinstance(spec.synapses[c], GabaASynapse)}
     for channel in channels:
         syn = spec.synapses[channel]
         if isinstance(syn, GabaASynapse):
-            text += eq.gaba_a_equations(channel, syn.gamma2)
+            text += eq.gaba_a_equations(channel)
         else:
             text += eq.exponential_pair_equations(channel, isinstance(syn, NmdaSynapse))
     text += eq.synaptic_current(channels)
@@ -100,9 +101,14 @@ def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
         threshold = "v > V_peak" if pop.model == "adex" else "v > VT"
         reset = "v = Vr\nw_ad += b_ad" if pop.model == "adex" else "v = Vr"
         kwargs = dict(threshold=threshold, reset=reset, refractory="t_ref")
+    # All objects share defaultclock (set by the engine to integration.dt): per-group clocks
+    # would make Brian2's generated main.cpp order them differently in every process.
     group = b2.NeuronGroup(pop.n, b2.Equations(text), method=method, namespace=dict(namespace),
-                           dt=q(spec.integration.dt), name=name, **kwargs)
+                           name=name, **kwargs)
     _set_parameters(group, spec, pop, channels, benzodiazepine)
+    # Every step, on the group's own clock: a second clock would make Brian2's generated code
+    # order its clocks differently in every process (and so recompile).
+    group.run_regularly(eq.drug_update_code(gaba), when="start", name=f"{name}_drugs")
     return group
 
 

@@ -53,53 +53,70 @@ I_ext : amp
 
 
 def drug_equations() -> str:
-    """Per-neuron drug concentrations (nM) and ALLO sensitivity of phasic and tonic GABA-A."""
-    return f"""
-allo_C = {ALLO_ARRAY}(t, region_id) : 1
-bz_C = {BZ_ARRAY}(t, region_id) : 1
-allo_factor = {_ALLO_FACTOR} : 1
+    """Per-neuron drug state: ALLO sensitivity parameters and the factors the drug update sets."""
+    return """
 region_id : integer (constant)
 allo_emax : 1 (constant)
 allo_ec50 : 1 (constant)
 allo_hill : 1 (constant)
 tonic_emax : 1 (constant)
 tonic_ec50 : 1 (constant)
-g_tonic0 : siemens (constant)
-E_tonic : volt (constant)
-I_tonic = g_tonic0*({_TONIC_FACTOR})*(E_tonic - v) : amp
-"""
-
-
-def gaba_a_equations(name: str, gamma2: bool) -> str:
-    """GABA-A channel ``name``: a transmitter pulse then an ALLO-scaled exponential decay.
-
-    Synapses add their weight to ``T_<name>`` at spike arrival and remove it ``pulse`` later. During
-    the pulse g rises towards the weight, normalised so that it reaches exactly the weight at the
-    pulse end whatever the decay; afterwards it decays with ``tau_<name> = tau0 * allo_factor``
-    (times the benzodiazepine factor for γ2 receptors). Peak and 10-90% rise (0.8 * pulse) are
-    therefore independent of ALLO, as measured (Cooper et al. 1999).
-    """
-    bz_decay = f"({_BZ_DECAY})" if gamma2 else "1"
-    bz_amp = f"({_BZ_AMPLITUDE})" if gamma2 else "1"
-    return f"""
-dg_{name}/dt = {bz_amp}*T_{name}/(tau_{name}*(1 - exp(-pulse_{name}/tau_{name})))"""\
-        f""" - g_{name}/tau_{name} : siemens
-T_{name} : siemens
-tau_{name} = tau0_{name}*allo_factor*{bz_decay} : second
-I_{name} = g_{name}*(E_{name} - v) : amp
-tau0_{name} : second (constant)
-pulse_{name} : second (constant)
-E_{name} : volt (constant)
-"""
-
-
-def bz_parameter_equations() -> str:
-    """Benzodiazepine constants, shared by all γ2 channels of a neuron."""
-    return """
 bz_decay_emax : 1 (constant)
 bz_amp_emax : 1 (constant)
 bz_ec50 : 1 (constant)
 bz_hill : 1 (constant)
+g_tonic0 : siemens (constant)
+E_tonic : volt (constant)
+allo_factor : 1
+bz_decay : 1
+bz_amp : 1
+g_tonic : siemens
+I_tonic = g_tonic*(E_tonic - v) : amp
+"""
+
+
+def drug_update_code(gaba_channels: dict[str, bool]) -> str:
+    """Code run at the start of every time step: drug factors from the region's concentrations.
+
+    ``gaba_channels`` maps GABA-A channel names to whether they are γ2 (benzodiazepine-sensitive).
+    Keeping these factors out of the differential equations keeps the integrated system linear
+    in g and its generated code small.
+    """
+    lines = [
+        f"allo_C = {ALLO_ARRAY}(t, region_id)",
+        f"bz_C = {BZ_ARRAY}(t, region_id)",
+        f"allo_factor = {_ALLO_FACTOR}",
+        f"g_tonic = g_tonic0*({_TONIC_FACTOR})",
+        f"bz_decay = {_BZ_DECAY}",
+        f"bz_amp = {_BZ_AMPLITUDE}",
+    ]
+    for name, gamma2 in sorted(gaba_channels.items()):
+        bz_decay, bz_amp = ("bz_decay", "bz_amp") if gamma2 else ("1", "1")
+        lines.append(f"tau_{name} = tau0_{name}*allo_factor*{bz_decay}")
+        lines.append(f"gain_{name} = {bz_amp}/(tau_{name}*(1 - exp(-pulse_{name}/tau_{name})))")
+    return "\n".join(lines)
+
+
+def gaba_a_equations(name: str) -> str:
+    """GABA-A channel ``name``: a transmitter pulse then an ALLO-scaled exponential decay.
+
+    Synapses add their weight to ``T_<name>`` at spike arrival and remove it ``pulse`` later.
+    During the pulse g rises towards the weight, with ``gain = A/(tau*(1 - exp(-pulse/tau)))`` so
+    that it reaches exactly the weight (times the benzodiazepine amplitude factor A) at the pulse
+    end whatever the decay; afterwards it decays with ``tau = tau0 * allo_factor`` (times the
+    benzodiazepine decay factor for γ2 receptors). Peak and 10-90% rise (0.8 * pulse) are thus
+    independent of ALLO, as measured (Cooper et al. 1999). ``tau`` and ``gain`` are set by
+    :func:`drug_update_code` at the start of every step.
+    """
+    return f"""
+dg_{name}/dt = gain_{name}*T_{name} - g_{name}/tau_{name} : siemens
+T_{name} : siemens
+tau_{name} : second
+gain_{name} : hertz
+I_{name} = g_{name}*(E_{name} - v) : amp
+tau0_{name} : second (constant)
+pulse_{name} : second (constant)
+E_{name} : volt (constant)
 """
 
 

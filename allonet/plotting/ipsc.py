@@ -36,15 +36,16 @@ def _x(concentration: np.ndarray) -> np.ndarray:
 def _traces(ax: plt.Axes, run: RunFile, proto: dict) -> None:
     t_ms = run.data["traces/t"] * 1e3
     profile = proto["profiles"][0]
-    traces = run.data[f"traces/{proto['target']}_{profile}/I_clamp"][:, 0, :] * 1e12
+    traces = run.data[f"traces/{proto['target']}/I_clamp"][:, 0, :] * 1e12
     concentrations = run.data["conditions/allo_nM"]
     colors = plt.cm.viridis(np.linspace(0, 0.9, len(concentrations)))
     for trace, c, color in zip(traces, concentrations, colors, strict=True):
         ax.plot(t_ms, trace, color=color, lw=0.9, label=f"{c:g} nM")
-    ax.set_xlim(t_ms[0], t_ms[-1])
+    onset = t_ms[np.argmax(np.abs(traces).max(axis=0) > 0)]
+    ax.set_xlim(onset - 5, min(t_ms[-1], onset + 150))
     ax.set_xlabel("time (ms)")
     ax.set_ylabel("IPSC, outward (pA)")
-    ax.set_title(f"IPSC vs ALLO ({profile} profile)")
+    ax.set_title(f"IPSCs ({profile} profile)")
     ax.legend(frameon=False, ncol=1, loc="upper right", handlelength=1.2)
 
 
@@ -52,11 +53,11 @@ def _folds(ax: plt.Axes, table: dict, proto: dict) -> None:
     dense = np.logspace(np.log10(_ZERO_AT), np.log10(max(table["allo_nM"].max(), 3000)), 200)
     for index, profile in enumerate(proto["profiles"]):
         rows = table["profile"] == profile
-        color = f"C{index}"
+        color, style = f"C{index}", ("-", "--", ":", "-.")[index % 4]
         ax.plot(dense, decay_factor(dense, profile) / decay_factor(0.0, profile), color=color,
-                lw=0.8, alpha=0.7)
-        ax.plot(_x(table["allo_nM"][rows]), table["fold"][rows], "o", color=color, ms=3.5,
-                label=profile)
+                lw=0.8, ls=style, alpha=0.8)
+        ax.plot(_x(table["allo_nM"][rows]), table["fold"][rows], "o", color=color,
+                ms=4.5 - index, mfc="none" if index % 2 else color, label=profile)
     for name, (conc, low, high) in proto.get("literature", {}).items():
         c = to_nM(conc)
         ax.add_patch(plt.Rectangle((c / 1.15, low), c * 0.3, high - low, color="0.6", alpha=0.35,
@@ -65,7 +66,7 @@ def _folds(ax: plt.Axes, table: dict, proto: dict) -> None:
     ax.set_xscale("log")
     ax.set_xlabel("ALLO (nM; 0 drawn at 3)")
     ax.set_ylabel("decay fold (τ / τ at 0 nM)")
-    ax.set_title("fitted decay (dots) vs formula (lines)")
+    ax.set_title("decay: fit (dots), formula (lines)")
     ax.legend(frameon=False, loc="upper left")
 
 
@@ -82,5 +83,5 @@ def _invariants(ax: plt.Axes, table: dict, proto: dict) -> None:
     ax.set_ylim(0.5, 1.5)
     ax.set_xlabel("ALLO (nM; 0 drawn at 3)")
     ax.set_ylabel("relative to 0 nM")
-    ax.set_title("amplitude and rise unchanged")
+    ax.set_title("peak and rise")
     ax.legend(frameon=False, loc="upper left")

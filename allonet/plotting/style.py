@@ -21,7 +21,7 @@ RC = {
 
 def panel_label(ax: plt.Axes, label: str) -> None:
     """Bold panel letter at the top left, outside the axes."""
-    ax.text(-0.18, 1.06, label, transform=ax.transAxes, fontsize=10, fontweight="bold",
+    ax.text(-0.25, 1.02, label, transform=ax.transAxes, fontsize=10, fontweight="bold",
             va="bottom", ha="left")
 
 

@@ -1,9 +1,10 @@
 """Protocol ``ipsc_dose_response``: one evoked IPSC per ALLO concentration and profile.
 
-Each sensitivity profile gets its own clamped copy of the target population; each concentration is
-one run of the same compiled model (concentrations are run-time arguments, so standalone compiles
-once). Traces are stored as membrane current with the electrophysiology sign convention (outward
-positive), i.e. ``-I_<synapse>``.
+The target population gets one clamped cell per sensitivity profile (profile parameters are
+per-neuron values, so all profiles share one neuron group and its generated code); each
+concentration is one run of the same compiled model (concentrations are run-time arguments, so
+standalone compiles once). Traces are stored as membrane current with the electrophysiology sign
+convention (outward positive), i.e. ``-I_<synapse>``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 from allonet.analysis import ipsc_kinetics
 from allonet.engine import Condition, run_conditions
 from allonet.model import build_model
-from allonet.pharmacology import decay_factor
+from allonet.pharmacology import PROFILES, decay_factor
 from allonet.spec import ResolvedSpecs, concentration_at_hours
 from allonet.spec.experiment import IpscDoseResponse
 from allonet.spec.network import NetworkSpec
@@ -24,34 +25,26 @@ from allonet.store import Column, RunData
 from allonet.units import to_nM, to_seconds
 
 
-def expand_profiles(net: NetworkSpec, proto: IpscDoseResponse) -> NetworkSpec:
-    """Replace the target population by one copy per profile, each with its projections."""
+def one_cell_per_profile(net: NetworkSpec, proto: IpscDoseResponse) -> NetworkSpec:
+    """The network with the target population resized to one cell per profile."""
     data = net.model_dump(mode="json")
-    target = data["populations"].pop(proto.target)
-    projections = {}
-    for name, proj in data["projections"].items():
-        if proj["target"] != proto.target:
-            projections[name] = proj
-            continue
-        for profile in proto.profiles:
-            projections[f"{name}_{profile}"] = dict(proj, target=f"{proto.target}_{profile}")
-    for profile in proto.profiles:
-        data["populations"][f"{proto.target}_{profile}"] = dict(target, allo_profile=profile)
-    data["projections"] = projections
+    data["populations"][proto.target]["n"] = len(proto.profiles)
     return NetworkSpec.model_validate(data)
 
 
-def cell_names(proto: IpscDoseResponse) -> list[str]:
-    """Population names of the per-profile copies, in profile order."""
-    return [f"{proto.target}_{profile}" for profile in proto.profiles]
+def set_profiles(group: b2.NeuronGroup, profiles: list[str]) -> None:
+    """Give neuron k of ``group`` the ALLO sensitivity profile ``profiles[k]``."""
+    chosen = [PROFILES[p] for p in profiles]
+    group.allo_emax = np.array([p.emax for p in chosen])
+    group.allo_ec50 = np.array([p.ec50_nM for p in chosen])
+    group.allo_hill = np.array([p.hill for p in chosen])
 
 
 def run(specs: ResolvedSpecs, device: str,
         progress: Callable[[int, int, str], None] | None = None) -> RunData:
     """Simulate every concentration and return the run's datasets (readouts included)."""
     exp, proto = specs.experiment, specs.experiment.protocol
-    net = expand_profiles(specs.network, proto)
-    cells = cell_names(proto)
+    net = one_cell_per_profile(specs.network, proto)
     synapse = proto.synapse
     duration = to_seconds(proto.duration)
     dt = to_seconds(net.integration.dt)
@@ -60,14 +53,15 @@ def run(specs: ResolvedSpecs, device: str,
     def factory(allo: np.ndarray, bz: np.ndarray):
         model = build_model(net, allo, bz, sample_dt=duration,
                             benzodiazepine=exp.drugs.benzodiazepine_name)
-        monitors = {c: b2.StateMonitor(model.groups[c], f"I_{synapse}", record=True,
-                                       name=f"trace_{c}") for c in cells}
+        set_profiles(model.groups[proto.target], proto.profiles)
+        monitors = {"trace": b2.StateMonitor(model.groups[proto.target], f"I_{synapse}",
+                                             record=True, name="trace_clamp")}
         monitors["spikes"] = b2.SpikeMonitor(model.groups[proto.input], name="spikes_input")
         return model, monitors
 
     def collect(monitors: Mapping) -> dict[str, np.ndarray]:
-        out = {c: -np.array(getattr(monitors[c], f"I_{synapse}") / b2.amp) for c in cells}
-        out["t"] = np.array(monitors[cells[0]].t / b2.second)
+        out = {"I_clamp": -np.array(getattr(monitors["trace"], f"I_{synapse}") / b2.amp)}
+        out["t"] = np.array(monitors["trace"].t / b2.second)
         out["spike_t"] = np.array(monitors["spikes"].t / b2.second)
         out["spike_i"] = np.array(monitors["spikes"].i[:])
         return out
@@ -116,9 +110,9 @@ def _datasets(specs: ResolvedSpecs, net: NetworkSpec, conditions: list[Condition
         "conditions/allo_nM": Column(concentrations, "nM"),
         "traces/t": Column(results[0]["t"], "s"),
     }
-    for cell in cell_names(proto):
-        stacked = np.stack([r[cell] for r in results])  # (condition, neuron, time)
-        datasets[f"traces/{cell}/I_clamp"] = Column(stacked, "A")
+    stacked = np.stack([r["I_clamp"] for r in results])  # (condition, neuron, time)
+    datasets[f"traces/{proto.target}/I_clamp"] = Column(stacked, "A")
+    datasets[f"traces/{proto.target}/profile"] = Column(np.array(proto.profiles), "str")
     for column, region in enumerate(net.regions):
         datasets[f"allo/{region}/concentration"] = Column(
             np.array([c.allo_nM[:, column] for c in conditions]), "nM")
@@ -148,9 +142,9 @@ def readouts(data: Mapping[str, Column | np.ndarray], proto: IpscDoseResponse,
     concentrations = arr("conditions/allo_nM")
     rows: dict[str, list] = {k: [] for k in ("allo_nM", "profile", "peak", "rise_10_90",
                                              "tau_decay", "fold", "formula_fold", "fit_r2")}
-    for profile, cell in zip(proto.profiles, cell_names(proto), strict=True):
-        traces = arr(f"traces/{cell}/I_clamp")
-        kinetics = [ipsc_kinetics(t, traces[k, 0], onset) for k in range(len(concentrations))]
+    traces = arr(f"traces/{proto.target}/I_clamp")
+    for cell, profile in enumerate(proto.profiles):
+        kinetics = [ipsc_kinetics(t, traces[k, cell], onset) for k in range(len(concentrations))]
         reference = kinetics[int(np.argmin(concentrations))].tau_decay
         for c, kin in zip(concentrations, kinetics, strict=True):
             rows["allo_nM"].append(c)
@@ -167,4 +161,4 @@ def readouts(data: Mapping[str, Column | np.ndarray], proto: IpscDoseResponse,
     return {f"readouts/ipsc/{k}": Column(np.array(v), units[k]) for k, v in rows.items()}
 
 
-__all__ = ["cell_names", "expand_profiles", "readouts", "run"]
+__all__ = ["one_cell_per_profile", "readouts", "run", "set_profiles"]

@@ -115,7 +115,10 @@ def _with_overrides(spec: BaseModel, overrides: list[tuple[str, str]], file: str
     return validate(type(spec), data, f"{file} (after --set)")
 
 
-def _parse_value(raw: str) -> Any:
+def _parse_value(raw: Any) -> Any:
+    """YAML-parse override text ("8 ms", "[a, b]", "3"); non-text values pass through."""
+    if not isinstance(raw, str):
+        return raw
     try:
         return yaml.safe_load(raw) if raw.strip() else ""
     except yaml.YAMLError:

@@ -1,4 +1,4 @@
-"""The ``allonet`` command: run, inspect, validate, cache.
+"""The ``allonet`` command: run, inspect, validate, describe, cache.
 
 User errors (bad spec, bad override, existing output) print one line and exit with code 2, writing
 nothing.
@@ -54,6 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--set", dest="overrides", action="append", default=[],
                           metavar="KEY=VALUE")
     validate.set_defaults(func=_cmd_validate)
+    describe = sub.add_parser("describe", help="write a model description (Markdown) of a spec")
+    describe.add_argument("spec", type=Path, help="experiments/*.yaml")
+    describe.add_argument("-o", "--output", type=Path, help="Markdown file (default: stdout)")
+    describe.set_defaults(func=_cmd_describe)
     cache_cmd = sub.add_parser("cache", help="show (or --clear) the compiled-code cache")
     cache_cmd.add_argument("--clear", action="store_true")
     cache_cmd.set_defaults(func=_cmd_cache)
@@ -110,6 +114,19 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     specs = load_experiment(args.spec, args.overrides)
     print(f"{args.spec}: ok (experiment {specs.experiment.name!r}, network "
           f"{specs.network.name!r} from {specs.network_path})")
+    return 0
+
+
+def _cmd_describe(args: argparse.Namespace) -> int:
+    from allonet.describe import describe
+
+    text = describe(load_experiment(args.spec))
+    if args.output:
+        check_writable(args.output, overwrite=True)
+        args.output.write_text(text)
+        print(f"wrote {args.output}")
+    else:
+        print(text)
     return 0
 
 

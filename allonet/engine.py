@@ -120,6 +120,10 @@ def _run_standalone(factory, collect, conditions, duration, dt, seed, record, pr
     project = cache.standalone_dir(record.structure_hash)
     project.parent.mkdir(parents=True, exist_ok=True)
     record.project_dir = str(project)
+    # Generated code embeds defaultclock's value at device initialisation: make it the model's
+    # dt in every process, whatever ran before, so identical models give identical code.
+    b2.set_device("runtime")
+    b2.defaultclock.dt = dt * b2.second
     b2.device.reinit()
     b2.set_device("cpp_standalone", directory=str(project), build_on_run=False)
     b2.prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]

@@ -1,0 +1,32 @@
+"""Every number in networks/ and experiments/ has a source; `allonet describe` lists them."""
+
+from __future__ import annotations
+
+import pytest
+
+from allonet.describe import describe, missing_sources, parameters
+from allonet.spec import load_experiment
+from conftest import IPSC_SPEC, REPO
+
+SPEC_FILES = sorted((REPO / "networks").glob("*.yaml")) + sorted(
+    (REPO / "experiments").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SPEC_FILES, ids=lambda p: p.name)
+def test_every_number_has_a_source(path):
+    assert parameters(path), "no parameters found: the walker is broken"
+    assert missing_sources(path) == []
+
+
+def test_unsourced_number_is_caught(tmp_path):
+    spec = tmp_path / "net.yaml"
+    spec.write_text("synapses:\n  gaba_a:\n    tau0: 7 ms  # Feng 2019\n    E: -75 mV\n"
+                    "populations:\n  post:  # Vlachos 2011\n    n: 3\n")
+    assert missing_sources(spec) == ["synapses.gaba_a.E"]
+
+
+def test_description_lists_parameters_with_sources():
+    text = describe(load_experiment(IPSC_SPEC))
+    assert "| `synapses.gaba_a.tau0` | 7 ms | PV basket -> principal decay" in text
+    assert "**MISSING**" not in text
+    assert "dg_gaba_a/dt" in text

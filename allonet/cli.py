@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
-from allonet import cache, provenance
+from allonet import cache
 from allonet.errors import UserError
-from allonet.progress import note, printer
 from allonet.report import metadata_table, readout_table
 from allonet.spec import load_experiment
-from allonet.store import check_writable, read_run, write_run
+from allonet.store import check_writable, read_run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,33 +64,19 @@ def _parser() -> argparse.ArgumentParser:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from allonet.plotting import FIGURES, save
-    from allonet.protocols import PROTOCOLS
+    from allonet.runner import run_experiment
 
     overrides = list(args.overrides)
     if args.seed is not None:
         overrides.append(f"seed={args.seed}")
     if args.device is not None:
         overrides.append(f"device={args.device}")
-    specs = load_experiment(args.spec, overrides)
-    exp = specs.experiment
-    output = args.output or Path("results") / f"{exp.name}.h5"
-    check_writable(output, args.overwrite)
-    note(args.quiet, f"allonet: {exp.name} on {exp.device} (seed {exp.seed}) -> {output}")
-    start = time.perf_counter()
-    protocol = PROTOCOLS[exp.protocol.kind]
-    run = protocol.run(specs, exp.device, printer(args.quiet, "condition"))
-    run.overrides = overrides
-    run.attrs.update(
-        experiment=exp.name, seed=exp.seed, device=exp.device, git_commit=provenance.git_commit(),
-        created_utc=provenance.now_utc(), host=provenance.host(), versions=provenance.versions(),
-        wall_time_s=time.perf_counter() - start, spec_file=str(args.spec),
-    )
-    write_run(output, run, overwrite=args.overwrite)
-    stored = read_run(output)
-    print(readout_table(stored))
-    print(f"run file: {output}")
-    if not args.no_figure and exp.protocol.kind in FIGURES:
-        paths = save(FIGURES[exp.protocol.kind](stored), output.with_suffix(""))
+    result = run_experiment(args.spec, overrides, args.output, args.overwrite, args.quiet)
+    print(readout_table(result.run))
+    print(f"run file: {result.path}")
+    kind = result.run.spec["experiment"]["protocol"]["kind"]
+    if not args.no_figure and kind in FIGURES:
+        paths = save(FIGURES[kind](result.run), result.path.with_suffix(""))
         print("figure: " + ", ".join(str(p) for p in paths))
     return 0
 

@@ -57,6 +57,18 @@ class BuildRecord:
         return asdict(self)
 
 
+#: Environment variable from which a standalone binary takes its random seed.
+SEED_VARIABLE = "ALLONET_SEED"
+_SEED_FROM_ENVIRONMENT = f"""
+{{
+    const char* allonet_seed = std::getenv("{SEED_VARIABLE}");
+    unsigned long base = allonet_seed ? std::strtoul(allonet_seed, nullptr, 10) : 0UL;
+    for (size_t _i = 0; _i < brian::_random_generators.size(); _i++)
+        brian::_random_generators[_i].seed(base + _i);
+}}
+"""
+
+
 def structure_hash(structure: dict[str, Any]) -> str:
     """Stable hash of everything that changes generated code (not run-time values)."""
     payload = dict(structure, brian2=b2.__version__)
@@ -106,7 +118,7 @@ def _run_runtime(factory, collect, conditions, duration, dt, seed, record, progr
         model, monitors = factory(condition.allo_nM, condition.bz_nM)
         network = model.network(*monitors.values())
         t0 = time.perf_counter()
-        network.run(duration * b2.second)
+        network.run(duration * b2.second, namespace={})
         record.run_seconds.append(time.perf_counter() - t0)
         results.append(collect(monitors))
         if progress:
@@ -133,11 +145,13 @@ def _run_standalone(factory, collect, conditions, duration, dt, seed, record, pr
         # Objects of an earlier build in this process keep their names reserved until collected,
         # which would rename (and so recompile) this build's code objects.
         gc.collect()
-        b2.seed(seed)
+        # The seed is read at run time (not compiled in), so seeds share one binary.
+        b2.device.insert_code("main", _SEED_FROM_ENVIRONMENT)
+        b2.device.run_environment_variables[SEED_VARIABLE] = str(seed)
         # Placeholders: the real concentrations arrive as run_args, so code is value-independent.
         model, monitors = factory(np.zeros_like(template.allo_nM), np.zeros_like(template.bz_nM))
         network = model.network(*monitors.values())
-        network.run(duration * b2.second)
+        network.run(duration * b2.second, namespace={})
         with FileLock(str(project) + ".lock"):  # one process compiles a structure at a time
             binary = project / "main"
             stamp = binary.stat().st_mtime_ns if binary.exists() else None

@@ -52,8 +52,31 @@ def ipsc_table(run: RunFile) -> str:
     return "\n".join(lines)
 
 
+def fear_table(run: RunFile) -> str:
+    """CS-window rates (Hz) per phase and trial for every readout group, with the fear ratio."""
+    table = run.table("readouts/cs_rates")
+    groups = list(dict.fromkeys(table["group"]))
+    has_ratio = {"fear", "extinction"} <= set(groups)
+    header = f"{'phase':<14}{'CS':>3} {'context':>8} " + "".join(f"{g:>11}" for g in groups)
+    header += f"{'fear ratio':>11}" if has_ratio else ""
+    lines = [header, "-" * len(header)]
+    epochs = list(zip(run.data["epochs/phase"], run.data["epochs/trial"],
+                      run.data["epochs/context"], strict=True))
+    for phase, trial, context in epochs:
+        here = (table["phase"] == phase) & (table["trial"] == trial)
+        rate = {g: float(table["rate"][here & (table["group"] == g)][0]) for g in groups}
+        line = f"{phase:<14}{trial + 1:>3} {context:>8} " + "".join(f"{rate[g]:>11.2f}"
+                                                                   for g in groups)
+        if has_ratio:
+            total = rate["fear"] + rate["extinction"]
+            line += f"{(rate['fear'] / total if total else 0.5):>11.2f}"
+        lines.append(line)
+    lines.append("(CS-window population rates in Hz)")
+    return "\n".join(lines)
+
+
 #: protocol kind -> readout table formatter
-READOUT_TABLES = {"ipsc_dose_response": ipsc_table}
+READOUT_TABLES = {"ipsc_dose_response": ipsc_table, "fear_conditioning": fear_table}
 
 
 def readout_table(run: RunFile) -> str:

@@ -1,7 +1,8 @@
 """Build Brian2 objects from a validated :class:`~allonet.spec.NetworkSpec`.
 
 All objects get explicit names taken from the spec, so the same spec always produces the same
-generated code (a requirement for reusing compiled standalone binaries).
+generated code (a requirement for reusing compiled standalone binaries). Objects share
+``defaultclock``, which the engine sets to ``integration.dt``.
 """
 
 from __future__ import annotations
@@ -10,14 +11,17 @@ from dataclasses import dataclass, field
 
 import brian2 as b2
 import numpy as np
+from brian2.input.binomial import BinomialFunction
 
 from allonet.errors import SpecError
 from allonet.model import equations as eq
 from allonet.pharmacology import BENZODIAZEPINES, PROFILES, TONIC_PROFILES
-from allonet.spec.network import GabaASynapse, NetworkSpec, NmdaSynapse, Population
+from allonet.spec.network import GabaASynapse, NetworkSpec, NmdaSynapse, Population, Projection
 from allonet.units import parse_quantity, to_nM
 
 _NONLINEAR_SAFE = {"euler", "heun", "rk2", "rk4"}
+#: name of the TimedArray (0/1) that gates coincidence plasticity; constant 1 if not given
+PLASTICITY_GATE = "plasticity_gate"
 
 
 @dataclass
@@ -41,17 +45,29 @@ def q(text: str) -> b2.Quantity:
     return parse_quantity(text)
 
 
+def si(text: str) -> float:
+    """Spec text to its value in SI units (float)."""
+    return float(parse_quantity(text))
+
+
 def build_model(
     spec: NetworkSpec,
     allo_nM: np.ndarray,
     bz_nM: np.ndarray,
     sample_dt: float,
     benzodiazepine: str = "diazepam",
+    timed: dict[str, b2.TimedArray] | None = None,
+    sample_every: dict[str, int] | None = None,
 ) -> Model:
     """Create neuron groups, inputs and synapses of ``spec``.
 
     ``allo_nM`` and ``bz_nM`` have shape (n_samples, n_regions): the concentration in each region
     (nM), one row per ``sample_dt`` seconds of simulated time (the last row holds afterwards).
+    ``timed`` adds protocol TimedArrays: ``rate_<input>`` (Hz) drives that Poisson input,
+    ``plasticity_gate`` gates coincidence plasticity, and ``silence_<population>`` is the fraction
+    of that population kept from firing (neurons whose random rank is below it).
+    ``sample_every`` gives populations a ``sample`` event every that many time steps, for
+    recording state (e.g. weights) with an ``EventMonitor`` on the network's single clock.
     """
     n_regions = len(spec.regions)
     for label, values in (("allo", allo_nM), ("benzodiazepine", bz_nM)):
@@ -59,25 +75,36 @@ def build_model(
             raise ValueError(f"{label} array must be (n_samples, {n_regions}), got {values.shape}")
     allo_array = b2.TimedArray(allo_nM, dt=sample_dt * b2.second, name=eq.ALLO_ARRAY)
     bz_array = b2.TimedArray(bz_nM, dt=sample_dt * b2.second, name=eq.BZ_ARRAY)
-    namespace = {eq.ALLO_ARRAY: allo_array, eq.BZ_ARRAY: bz_array}
+    namespace = {eq.ALLO_ARRAY: allo_array, eq.BZ_ARRAY: bz_array, **(timed or {})}
+    namespace.setdefault(PLASTICITY_GATE, b2.TimedArray([1.0], dt=1 * b2.second,
+                                                        name=PLASTICITY_GATE))
     groups: dict[str, b2.Group] = {}
+    extra: list = []
     for name, pop in spec.populations.items():
-        groups[name] = _population(spec, name, pop, namespace, benzodiazepine)
+        groups[name] = _population(spec, name, pop, namespace, benzodiazepine,
+                                   (sample_every or {}).get(name))
+        extra += _backgrounds(name, pop, groups[name])
     for name, inp in spec.inputs.items():
-        groups[name] = _input(name, inp)
+        groups[name] = _input(name, inp, namespace)
     synapses = {
-        name: _projection(spec, name, proj, groups) for name, proj in spec.projections.items()
+        name: _projection(spec, name, proj, groups, namespace)
+        for name, proj in spec.projections.items()
     }
-    return Model(groups, synapses, allo_array, bz_array, list(spec.regions))
+    return Model(groups, synapses, allo_array, bz_array, list(spec.regions), extra)
 
 
 def received_synapses(spec: NetworkSpec, population: str) -> list[str]:
-    """Names of the synapse types projecting onto ``population`` (sorted, stable)."""
-    return sorted({p.synapse for p in spec.projections.values() if p.target == population})
+    """Synapse types onto ``population`` from projections, background and plasticity (sorted)."""
+    pop = spec.populations[population]
+    names = {p.synapse for p in spec.projections.values() if p.target == population}
+    names |= {b.synapse for b in pop.background}
+    if pop.coincidence:
+        names.add(pop.coincidence.synapse)
+    return sorted(names)
 
 
 def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
-                benzodiazepine: str) -> b2.NeuronGroup:
+                benzodiazepine: str, sample_every: int | None = None) -> b2.NeuronGroup:
     channels = received_synapses(spec, name)
     method = pop.method or spec.integration.method
     if method not in _NONLINEAR_SAFE and (
@@ -96,20 +123,41 @@ def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
         else:
             text += eq.exponential_pair_equations(channel, isinstance(syn, NmdaSynapse))
     text += eq.synaptic_current(channels)
+    local = dict(namespace)
+    if pop.coincidence:
+        text += eq.coincidence_equations()
+        rule = pop.coincidence
+        local.update(tau_c=q(rule.tau_c), tau_h=q(rule.tau_h))
     kwargs = {}
+    silence = f"silence_{name}"
+    if silence in namespace:
+        text += "silence_rank : 1 (constant)\n"
     if pop.clamp is None:
         threshold = "v > V_peak" if pop.model == "adex" else "v > VT"
+        if silence in namespace:
+            threshold += f" and silence_rank >= {silence}(t)"
         reset = "v = Vr\nw_ad += b_ad" if pop.model == "adex" else "v = Vr"
         kwargs = dict(threshold=threshold, reset=reset, refractory="t_ref")
-    # All objects share defaultclock (set by the engine to integration.dt): per-group clocks
-    # would make Brian2's generated main.cpp order them differently in every process.
-    group = b2.NeuronGroup(pop.n, b2.Equations(text), method=method, namespace=dict(namespace),
-                           name=name, **kwargs)
+    if sample_every:
+        # An event on the group's own clock: a StateMonitor with its own dt would add a second
+        # clock, and Brian2 orders clocks differently in every process (so recompiles).
+        kwargs["events"] = {"sample": f"timestep(t, dt) % {int(sample_every)} == 0"}
+    group = b2.NeuronGroup(pop.n, b2.Equations(text), method=method, namespace=local, name=name,
+                           **kwargs)
     _set_parameters(group, spec, pop, channels, benzodiazepine)
+    if silence in namespace:
+        group.silence_rank = "rand()"
     # Every step, on the group's own clock: a second clock would make Brian2's generated code
     # order its clocks differently in every process (and so recompile).
     group.run_regularly(eq.drug_update_code(gaba), when="start", name=f"{name}_drugs")
     return group
+
+
+def _gaussian(mean: str, sd: str, unit: str, floor: float = 0.0) -> str:
+    """Brian2 expression: Gaussian with mean and s.d. (spec texts, SI ``unit``), clipped below at
+    ``floor``."""
+    return (f"clip({si(mean)!r}*{unit} + {si(sd)!r}*{unit}*randn(), {floor!r}*{unit}, "
+            f"inf*{unit})")
 
 
 def _set_parameters(group: b2.NeuronGroup, spec: NetworkSpec, pop: Population,
@@ -117,7 +165,12 @@ def _set_parameters(group: b2.NeuronGroup, spec: NetworkSpec, pop: Population,
     p = pop.params
     group.C, group.gL, group.EL = q(p.C), q(p.gL), q(p.EL)
     group.VT, group.Vr, group.t_ref = q(p.VT), q(p.Vr), q(p.refractory)
-    group.v = q(pop.clamp) if pop.clamp is not None else q(p.EL)
+    if pop.clamp is not None:
+        group.v = q(pop.clamp)
+    elif si(pop.v_init_sd) > 0:
+        group.v = f"{si(p.EL)!r}*volt + {si(pop.v_init_sd)!r}*volt*randn()"
+    else:
+        group.v = q(p.EL)
     if pop.model == "adex":
         group.DeltaT, group.a_ad, group.b_ad = q(p.DeltaT), q(p.a), q(p.b)
         group.tau_w, group.V_peak = q(p.tau_w), q(p.V_peak)
@@ -137,18 +190,40 @@ def _set_parameters(group: b2.NeuronGroup, spec: NetworkSpec, pop: Population,
             setattr(group, f"tau0_{channel}", q(syn.tau0))
             setattr(group, f"pulse_{channel}", q(syn.pulse))
             continue
-        rise, decay = float(q(syn.tau_rise)), float(q(syn.tau_decay))
+        rise, decay = si(syn.tau_rise), si(syn.tau_decay)
         setattr(group, f"taur_{channel}", rise * b2.second)
         setattr(group, f"taud_{channel}", decay * b2.second)
         setattr(group, f"norm_{channel}", eq.peak_normalisation(rise, decay) * b2.Hz)
         if isinstance(syn, NmdaSynapse):
             setattr(group, f"mg_{channel}", to_nM(syn.mg) / 1e6)
+    if pop.coincidence:
+        rule = pop.coincidence
+        group.t_cs = group.t_ctx = -1 * b2.second  # no spike yet: never "paired" at start
+        group.w_cs = _gaussian(rule.w_cs, rule.w_cs_sd, "siemens")
+        group.w_ctx = _gaussian(rule.w_ctx, rule.w_ctx_sd, "siemens")
 
 
-def _input(name: str, inp) -> b2.Group:
+def _backgrounds(name: str, pop: Population, group: b2.NeuronGroup) -> list:
+    """Poisson background as binomial event counts per step (what ``PoissonInput`` does), with
+    stable names: ``PoissonInput`` numbers its sampler anew in every build of a process, which
+    would change the generated code and force a recompile."""
+    dt = float(b2.defaultclock.dt)
+    for k, bg in enumerate(pop.background):
+        sampler = BinomialFunction(bg.n, si(bg.rate) * dt, name=f"{name}_background_{k}")
+        group.namespace[sampler.name] = sampler
+        group.run_regularly(f"h_{bg.synapse} += {sampler.name}()*{si(bg.weight)!r}*siemens",
+                            when="synapses", name=f"{name}_background_{k}_drive")
+    return []
+
+
+def _input(name: str, inp, namespace: dict) -> b2.Group:
     if inp.kind == "poisson":
+        timed = f"rate_{name}"
+        if timed in namespace:
+            return b2.PoissonGroup(inp.n, rates=f"{timed}(t)", namespace={timed: namespace[timed]},
+                                   name=name)
         return b2.PoissonGroup(inp.n, rates=q(inp.rate), name=name)
-    times = np.array([float(q(t)) for t in inp.times])
+    times = np.array([si(t) for t in inp.times])
     if inp.indices is None:
         indices = np.repeat(np.arange(inp.n), len(times))
         times = np.tile(times, inp.n)
@@ -157,23 +232,50 @@ def _input(name: str, inp) -> b2.Group:
     return b2.SpikeGeneratorGroup(inp.n, indices, times * b2.second, name=name)
 
 
-def _projection(spec: NetworkSpec, name: str, proj, groups: dict[str, b2.Group]) -> b2.Synapses:
+def _subgroup(group: b2.Group, index_range: tuple[int, int] | None) -> b2.Group:
+    return group if index_range is None else group[index_range[0]:index_range[1]]
+
+
+def _projection(spec: NetworkSpec, name: str, proj: Projection, groups: dict[str, b2.Group],
+                namespace: dict) -> b2.Synapses:
     syn = spec.synapses[proj.synapse]
     channel = proj.synapse
-    if isinstance(syn, GabaASynapse):
+    local: dict = {}
+    if proj.plastic:
+        # One-to-one inputs: each postsynaptic neuron is written by one synapse per step, so the
+        # order of execution cannot matter; Brian2 cannot see that and would warn.
+        b2.BrianLogger.suppress_hierarchy("brian2.codegen.generators.base")
+        rule = spec.populations[proj.target].coincidence
+        on_pre = {"pre": eq.coincidence_on_pre(proj.plastic, channel)}
+        local = dict(alpha=rule.alpha, c_u=rule.c_u, h_u=rule.h_u, window=q(rule.window),
+                     w_min=q(rule.w_min), w_max=q(rule.w_max),
+                     **{PLASTICITY_GATE: namespace[PLASTICITY_GATE]})
+    elif isinstance(syn, GabaASynapse):
         on_pre = {"pre": f"T_{channel}_post += w", "off": f"T_{channel}_post -= w"}
     else:
         on_pre = {"pre": f"h_{channel}_post += w"}
-    synapses = b2.Synapses(groups[proj.source], groups[proj.target], model="w : siemens",
-                           on_pre=on_pre, name=name)
+    heterogeneous = si(proj.delay_sd) > 0
+    model = "w : siemens" + ("\nd : second (constant)" if heterogeneous else "")
+    source = _subgroup(groups[proj.source], proj.source_range)
+    target = _subgroup(groups[proj.target], proj.target_range)
+    synapses = b2.Synapses(source, target, model=model, on_pre=on_pre, namespace=local, name=name)
+    condition = None if proj.autapses or proj.source != proj.target else "i != j"
     if proj.connect == "all_to_all":
-        synapses.connect()
+        synapses.connect(condition=condition)
     elif proj.connect == "one_to_one":
         synapses.connect(j="i")
     else:
-        synapses.connect(p=proj.p)
-    synapses.w = q(proj.weight)
-    synapses.pre.delay = q(proj.delay)
-    if isinstance(syn, GabaASynapse):
-        synapses.off.delay = q(proj.delay) + q(syn.pulse)
+        synapses.connect(condition=condition, p=proj.p)
+    synapses.w = _gaussian(proj.weight, proj.weight_sd, "siemens") if si(proj.weight_sd) > 0 else q(
+        proj.weight)
+    pulse = q(syn.pulse) if isinstance(syn, GabaASynapse) else None
+    if heterogeneous:
+        synapses.d = _gaussian(proj.delay, proj.delay_sd, "second")
+        synapses.pre.delay = "d"
+        if pulse is not None:
+            synapses.off.delay = f"d + {float(pulse)!r}*second"
+    else:
+        synapses.pre.delay = q(proj.delay)
+        if pulse is not None:
+            synapses.off.delay = q(proj.delay) + pulse
     return synapses

@@ -11,6 +11,8 @@ dimensionless numbers in nM read from the region-indexed TimedArrays ``allo_conc
 
 from __future__ import annotations
 
+import numpy as np
+
 from allonet.pharmacology import brian_expression, hill_factor
 
 ALLO_ARRAY = "allo_conc"
@@ -146,11 +148,52 @@ def synaptic_current(channels: list[str]) -> str:
 
 
 def peak_normalisation(tau_rise: float, tau_decay: float) -> float:
-    """``norm`` (1/s) so that dg/dt = norm*h - g/taud, dh/dt = -h/taur peaks at h(0)."""
-    if tau_decay == tau_rise:
-        raise ValueError("tau_rise must differ from tau_decay")
+    """``norm`` (1/s) so that dg/dt = norm*h - g/taud, dh/dt = -h/taur peaks at h(0).
+
+    Equal time constants give the alpha function ``norm*h0*t*exp(-t/tau)``, peaking at t = tau.
+    """
+    if abs(tau_decay - tau_rise) <= 1e-12 * tau_decay:
+        return float(np.e / tau_decay)
     ratio = tau_rise / tau_decay
     peak_shape = ratio ** (tau_rise / (tau_decay - tau_rise)) - ratio ** (
         tau_decay / (tau_decay - tau_rise)
     )
     return (tau_decay - tau_rise) / (tau_decay * tau_rise * peak_shape)
+
+
+def coincidence_equations() -> str:
+    """Per-neuron state of the CS x context coincidence rule (Vlachos et al. 2011)."""
+    return """
+dc_cs/dt = -c_cs/tau_c : 1
+dh_ctx/dt = -h_ctx/tau_h : 1
+t_cs : second
+t_ctx : second
+w_cs : siemens
+w_ctx : siemens
+"""
+
+
+def coincidence_on_pre(role: str, channel: str) -> str:
+    """Synaptic code of a plastic CS (``role='cs'``) or context input under the coincidence rule.
+
+    Each spike records its time, bumps its trace, then moves both of the neuron's weights: towards
+    w_max by alpha*h*c*|w_max - w| if the last CS and context spikes are within ``window``, else
+    towards w_min by alpha*c*|w_min - w|, only while ``plasticity_gate(t)`` is 1.
+    """
+    if role == "cs":
+        head = ["t_cs_post = t", "c_cs_post += c_u"]
+        weight = "w_cs_post"
+    else:
+        head = ["t_ctx_post = t", "h_ctx_post += h_u"]
+        weight = "w_ctx_post"
+    lines = head + [
+        "paired = 1.0*(abs(t_cs_post - t_ctx_post) < window)",
+        "gate = plasticity_gate(t)",
+    ]
+    for w in ("w_cs_post", "w_ctx_post"):
+        lines.append(
+            f"{w} += gate*alpha*c_cs_post*(paired*h_ctx_post*abs(w_max - {w})"
+            f" - (1 - paired)*abs(w_min - {w}))"
+        )
+    lines.append(f"h_{channel}_post += {weight}")
+    return "\n".join(lines)

@@ -1,6 +1,13 @@
 """Pharmacology: what ALLO (and, for contrast, a benzodiazepine) does to GABA-A receptors, and how
-concentrations evolve on a biological clock. Pure functions, no Brian2 objects; the model's
-equations are generated from these same functions."""
+concentrations evolve on a biological clock.
+
+:mod:`~allonet.pharmacology.receptors` maps a bath-equivalent concentration (nM) to dimensionless
+factors: phasic GABA-A decay (per region profile), tonic δ conductance, and benzodiazepine decay
+and amplitude. :mod:`~allonet.pharmacology.schedules` gives concentrations (nM) over biological
+time (hours): constant, steps, stress surge, infusion pharmacokinetics (brexanolone preset),
+postpartum withdrawal and an ovarian cycle. Everything is a pure function without Brian2; the
+model's equations are generated from these same functions with :func:`brian_expression`.
+"""
 
 from allonet.pharmacology import schedules
 from allonet.pharmacology.receptors import (
@@ -15,15 +22,59 @@ from allonet.pharmacology.receptors import (
     bz_decay_factor,
     bz_tonic_factor,
     decay_factor,
+    get_benzodiazepine,
     get_profile,
+    get_tonic_profile,
     hill_factor,
     tonic_conductance,
     tonic_factor,
 )
+from allonet.pharmacology.schedules import (
+    ALLO_MOLAR_MASS,
+    BREXANOLONE_60H,
+    SCHEDULE_FUNCTIONS,
+    STRESS_SURGE_PRESETS,
+    InfusionPreset,
+    StressSurgePreset,
+    brexanolone_60h,
+    constant,
+    cycle,
+    infusion_pk,
+    postpartum_withdrawal,
+    steps,
+    stress_surge,
+)
 
 __all__ = [
-    "BENZODIAZEPINES", "PROFILES", "TONIC_PROFILES", "BenzodiazepineProfile", "SensitivityProfile",
-    "TonicProfile", "brian_expression", "bz_amplitude_factor", "bz_decay_factor",
-    "bz_tonic_factor", "decay_factor", "get_profile", "hill_factor", "schedules",
-    "tonic_conductance", "tonic_factor",
+    "ALLO_MOLAR_MASS",
+    "BENZODIAZEPINES",
+    "BREXANOLONE_60H",
+    "PROFILES",
+    "SCHEDULE_FUNCTIONS",
+    "STRESS_SURGE_PRESETS",
+    "TONIC_PROFILES",
+    "BenzodiazepineProfile",
+    "InfusionPreset",
+    "SensitivityProfile",
+    "StressSurgePreset",
+    "TonicProfile",
+    "brexanolone_60h",
+    "brian_expression",
+    "bz_amplitude_factor",
+    "bz_decay_factor",
+    "bz_tonic_factor",
+    "constant",
+    "cycle",
+    "decay_factor",
+    "get_benzodiazepine",
+    "get_profile",
+    "get_tonic_profile",
+    "hill_factor",
+    "infusion_pk",
+    "postpartum_withdrawal",
+    "schedules",
+    "steps",
+    "stress_surge",
+    "tonic_conductance",
+    "tonic_factor",
 ]

@@ -1,178 +1,309 @@
 """Concentration schedules on a biological clock: time in hours, concentration in nM.
 
-Every function is vectorised over ``t_h`` and returns a float array of its shape, never negative.
-Bad arguments raise ValueError naming the argument, its value and what is allowed.
+Concentrations are bath-equivalent brain concentrations (science.md §1). Every schedule is
+vectorised over ``t_h`` (float or array, hours) and returns a float ndarray of its shape, never
+negative. Bad arguments raise ValueError naming the argument, its value and what is allowed.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-#: Molar mass of allopregnanolone (C21H34O2), g/mol.
+#: Molar mass of allopregnanolone, C21H34O2 (g/mol).
 ALLO_MOLAR_MASS = 318.5
+
+_MINUTE_H = 1.0 / 60.0
+
+# --------------------------------------------------------------------------------------------
+# Argument checks
 
 
 def _require(condition: bool, name: str, value: object, allowed: str) -> None:
+    """ValueError ``"name = value: allowed"`` unless ``condition``."""
     if not condition:
         raise ValueError(f"{name} = {value!r}: {allowed}")
 
 
 def _nonneg(name: str, value: float) -> None:
-    _require(value >= 0, name, value, "must be ≥ 0")
+    _require(bool(np.isfinite(value) and value >= 0), name, value, "must be finite and ≥ 0")
 
 
 def _positive(name: str, value: float) -> None:
-    _require(value > 0, name, value, "must be > 0")
+    _require(bool(np.isfinite(value) and value > 0), name, value, "must be finite and > 0")
 
 
-def _times(t_h) -> np.ndarray:
+def _finite(name: str, value: float) -> None:
+    _require(bool(np.isfinite(value)), name, value, "must be a finite number of hours")
+
+
+def _times(t_h: float | np.ndarray) -> np.ndarray:
+    """``t_h`` as a float array (any shape)."""
     return np.asarray(t_h, dtype=float)
 
 
-def constant(t_h, c_nM: float) -> np.ndarray:
-    """``c_nM`` at every time."""
+def _output(values: np.ndarray | float, t: np.ndarray) -> np.ndarray:
+    """``values`` as a float ndarray of the shape of ``t``, clipped at 0 against rounding."""
+    out = np.broadcast_to(np.asarray(values, dtype=float), t.shape)
+    return np.array(np.maximum(out, 0.0), dtype=float)
+
+
+# --------------------------------------------------------------------------------------------
+# Simple schedules
+
+
+def constant(t_h: float | np.ndarray, c_nM: float) -> np.ndarray:
+    """``c_nM`` (nM) at every time ``t_h`` (h)."""
     _nonneg("c_nM", c_nM)
-    return np.full(np.shape(t_h), float(c_nM))
+    t = _times(t_h)
+    return _output(float(c_nM), t)
 
 
-def steps(t_h, times_h: Sequence[float], values_nM: Sequence[float],
+def steps(t_h: float | np.ndarray, times_h: Sequence[float], values_nM: Sequence[float],
           initial_nM: float) -> np.ndarray:
-    """``initial_nM`` until ``times_h[0]``, then ``values_nM[k]`` from ``times_h[k]`` on."""
+    """Piecewise constant: ``initial_nM`` before ``times_h[0]``, ``values_nM[k]`` from
+    ``times_h[k]`` (h, strictly increasing) until the next step. Concentrations in nM."""
     _nonneg("initial_nM", initial_nM)
     _require(len(times_h) == len(values_nM), "times_h", list(times_h),
              f"needs as many entries as values_nM ({len(values_nM)})")
+    for time in times_h:
+        _finite("times_h", time)
     _require(bool(np.all(np.diff(times_h) > 0)), "times_h", list(times_h),
              "must be strictly increasing")
     for value in values_nM:
         _nonneg("values_nM", value)
-    levels = np.concatenate([[initial_nM], np.asarray(values_nM, dtype=float)])
-    return levels[np.searchsorted(np.asarray(times_h, dtype=float), _times(t_h), side="right")]
+    t = _times(t_h)
+    levels = np.concatenate([[float(initial_nM)], np.asarray(values_nM, dtype=float)])
+    index = np.searchsorted(np.asarray(times_h, dtype=float), t, side="right")
+    return _output(levels[index], t)
 
 
-def stress_surge(t_h, baseline_nM: float, peak_fold: float, onset_h: float = 0.0,
-                 tau_rise_h: float = 0.05, tau_clear_h: float = 25 / 60) -> np.ndarray:
-    """Baseline plus a surge that peaks at ``peak_fold`` x baseline and clears.
+# --------------------------------------------------------------------------------------------
+# Acute stress
 
-    The surge is a difference of exponentials (rise ``tau_rise_h``, clearance ``tau_clear_h``)
-    normalised to its peak. Defaults [fit]: tau_rise 3 min, tau_clear 25 min put the peak at
-    ~7 min (Purdy et al. 1991: brain ALLO up 4-20x within 5 min of swim stress) and the level
-    within 10% of baseline by 2 h (Barbaccia et al. 1996: baseline by 120 min).
+
+@dataclass(frozen=True)
+class StressSurgePreset:
+    """Parameters of :func:`stress_surge` for one stress paradigm (fold x baseline, hours)."""
+
+    peak_fold: float
+    tau_rise_h: float
+    tau_clear_h: float
+    source: str
+
+    def kwargs(self) -> dict[str, float]:
+        """Keyword arguments for :func:`stress_surge`."""
+        return {"peak_fold": self.peak_fold, "tau_rise_h": self.tau_rise_h,
+                "tau_clear_h": self.tau_clear_h}
+
+
+#: Time constants of the default surge [fit]: tau_rise 3 min puts the peak at ~7 min (Purdy et al.
+#: 1991 PNAS 88:4553: brain ALLO up 4-20x within 5 min of swim stress); tau_clear 25 min brings an
+#: 8-fold surge within 10% of baseline by 2 h (Barbaccia et al. 1996: baseline by 120 min).
+DEFAULT_TAU_RISE_H = 3.0 * _MINUTE_H
+DEFAULT_TAU_CLEAR_H = 25.0 * _MINUTE_H
+
+STRESS_SURGE_PRESETS: dict[str, StressSurgePreset] = {
+    "swim": StressSurgePreset(
+        8.0, DEFAULT_TAU_RISE_H, DEFAULT_TAU_CLEAR_H,
+        "acute swim stress, rat brain: 4-20x within ~5 min [src: Purdy et al. 1991 PNAS "
+        "88:4553]; fold 8 inside that range [est]; time constants [fit], back by 2 h "
+        "[src: Barbaccia et al. 1996]",
+    ),
+    "co2": StressSurgePreset(
+        5.4, DEFAULT_TAU_RISE_H, DEFAULT_TAU_CLEAR_H,
+        "acute CO2 stress, rat cortex: +200% at 30 min, baseline by 120 min [src: Barbaccia "
+        "et al. 1996]; fold 5.4 makes the default curve 3x baseline at 30 min [fit]",
+    ),
+}
+
+
+def _surge_shape(since_h: np.ndarray, tau_a_h: float, tau_b_h: float) -> np.ndarray:
+    """Difference of exponentials with time constants ``tau_a_h``, ``tau_b_h`` (either order),
+    scaled to a peak of 1; the limit t/tau * exp(1 - t/tau) when they are equal."""
+    fast, slow = sorted((tau_a_h, tau_b_h))
+    if math.isclose(fast, slow, rel_tol=1e-9):
+        return since_h / slow * np.exp(1.0 - since_h / slow)
+    rate = 1.0 / fast - 1.0 / slow  # > 0; expm1 keeps near-equal taus accurate
+
+    def curve(s: np.ndarray | float) -> np.ndarray:
+        return -np.exp(-np.asarray(s) / slow) * np.expm1(-rate * np.asarray(s))
+
+    t_peak = math.log(slow / fast) / rate
+    return curve(since_h) / curve(t_peak)
+
+
+def stress_surge(t_h: float | np.ndarray, baseline_nM: float, peak_fold: float,
+                 onset_h: float = 0.0, tau_rise_h: float = DEFAULT_TAU_RISE_H,
+                 tau_clear_h: float = DEFAULT_TAU_CLEAR_H) -> np.ndarray:
+    """Baseline (nM) plus a stress-induced surge starting at ``onset_h`` (h).
+
+    The surge is a difference of exponentials (``tau_rise_h``, ``tau_clear_h``, hours) scaled so
+    that the peak is exactly ``peak_fold`` x ``baseline_nM``. See :data:`STRESS_SURGE_PRESETS`.
     """
     _nonneg("baseline_nM", baseline_nM)
-    _require(peak_fold >= 1, "peak_fold", peak_fold, "must be ≥ 1")
+    _require(bool(np.isfinite(peak_fold) and peak_fold >= 1), "peak_fold", peak_fold,
+             "must be finite and ≥ 1 (a fold over baseline)")
+    _finite("onset_h", onset_h)
     _positive("tau_rise_h", tau_rise_h)
     _positive("tau_clear_h", tau_clear_h)
-    _require(tau_rise_h != tau_clear_h, "tau_rise_h", tau_rise_h, "must differ from tau_clear_h")
-    since = np.clip(_times(t_h) - onset_h, 0.0, None)
-    t_peak = tau_rise_h * tau_clear_h / (tau_clear_h - tau_rise_h) * np.log(
-        tau_clear_h / tau_rise_h)
-    peak_shape = np.exp(-t_peak / tau_clear_h) - np.exp(-t_peak / tau_rise_h)
-    shape = (np.exp(-since / tau_clear_h) - np.exp(-since / tau_rise_h)) / peak_shape
-    return baseline_nM * (1.0 + (peak_fold - 1.0) * np.clip(shape, 0.0, None))
+    t = _times(t_h)
+    since = np.clip(t - onset_h, 0.0, None)
+    shape = _surge_shape(since, tau_rise_h, tau_clear_h)
+    return _output(baseline_nM * (1.0 + (peak_fold - 1.0) * shape), t)
 
 
-def infusion_pk(t_h, rate_steps: Sequence[tuple[float, float]], half_life_h: float,
-                clearance_L_per_h_per_kg: float, molar_mass_g_per_mol: float = ALLO_MOLAR_MASS,
-                brain_plasma_ratio: float = 1.0) -> np.ndarray:
-    """One-compartment pharmacokinetics of an intravenous infusion, solved exactly.
+# --------------------------------------------------------------------------------------------
+# Pharmacokinetics
 
-    ``rate_steps``: (start_h, rate in µg/kg/h), each rate holding until the next step (add a step
-    to 0 to stop). dA/dt = R(t) - k A with k = ln2/t½ and V = CL/k per kg; plasma concentration
-    A/V in µg/L is converted to nM, then scaled by ``brain_plasma_ratio``.
-    """
-    _positive("half_life_h", half_life_h)
-    _positive("clearance_L_per_h_per_kg", clearance_L_per_h_per_kg)
-    _positive("brain_plasma_ratio", brain_plasma_ratio)
-    starts = np.array([s for s, _ in rate_steps], dtype=float)
-    rates = np.array([r for _, r in rate_steps], dtype=float)
-    _require(len(starts) > 0, "rate_steps", list(rate_steps), "needs at least one step")
+
+def _check_rate_steps(rate_steps: Sequence[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """Start times (h) and rates (µg/kg/h) of ``rate_steps`` as arrays, validated."""
+    _require(len(rate_steps) > 0, "rate_steps", list(rate_steps),
+             "needs at least one (start_h, rate_ug_per_kg_per_h) step")
+    starts = np.array([float(s) for s, _ in rate_steps])
+    rates = np.array([float(r) for _, r in rate_steps])
+    _require(bool(np.all(np.isfinite(starts))), "rate_steps", list(rate_steps),
+             "start times must be finite hours")
     _require(bool(np.all(np.diff(starts) > 0)), "rate_steps", list(rate_steps),
              "start times must be strictly increasing")
-    _require(bool(np.all(rates >= 0)), "rate_steps", list(rate_steps), "rates must be ≥ 0")
-    k = np.log(2) / half_life_h
-    volume = clearance_L_per_h_per_kg / k  # L/kg
+    _require(bool(np.all(np.isfinite(rates) & (rates >= 0))), "rate_steps", list(rate_steps),
+             "rates must be finite and ≥ 0 µg/kg/h")
+    return starts, rates
+
+
+def infusion_pk(t_h: float | np.ndarray, rate_steps: Sequence[tuple[float, float]],
+                half_life_h: float, clearance_L_per_h_per_kg: float,
+                molar_mass_g_per_mol: float = ALLO_MOLAR_MASS,
+                brain_plasma_ratio: float = 1.0) -> np.ndarray:
+    """Concentration (nM) during an intravenous infusion, one-compartment model, solved exactly.
+
+    ``rate_steps``: ``(start_h, rate in µg/kg/h)`` pairs; each rate holds until the next step
+    (end an infusion with a step to 0); no drug before the first step. dA/dt = R(t) - k A with
+    k = ln2 / ``half_life_h`` and volume V = CL / k (L/kg). Each constant-rate segment adds
+    ``R/k (1 - e^{-k d}) e^{-k (t - end)}``, the exact solution, so there is no step-size error.
+    Plasma A/V (µg/L) is converted to nM with ``molar_mass_g_per_mol`` and multiplied by
+    ``brain_plasma_ratio``.
+    """
+    starts, rates = _check_rate_steps(rate_steps)
+    _positive("half_life_h", half_life_h)
+    _positive("clearance_L_per_h_per_kg", clearance_L_per_h_per_kg)
+    _positive("molar_mass_g_per_mol", molar_mass_g_per_mol)
+    _positive("brain_plasma_ratio", brain_plasma_ratio)
+    k = math.log(2.0) / half_life_h  # 1/h
+    volume_L_per_kg = clearance_L_per_h_per_kg / k
     t = _times(t_h)
-    amount = np.zeros_like(t)  # µg/kg in the body at each t
-    for start, end, rate in zip(starts, np.append(starts[1:], np.inf), rates, strict=True):
-        # contribution of this segment's infusion, exact solution of dA/dt = R - kA
-        active = np.clip(np.minimum(t, end) - start, 0.0, None)
-        after = np.clip(t - end, 0.0, None)
-        amount += rate / k * (1 - np.exp(-k * active)) * np.exp(-k * after)
-    plasma_ug_per_L = amount / volume
-    return plasma_ug_per_L * 1e3 / molar_mass_g_per_mol * brain_plasma_ratio
+    amount = np.zeros_like(t)  # µg/kg in the body
+    ends = np.append(starts[1:], np.inf)
+    for start, end, rate in zip(starts, ends, rates, strict=True):
+        infused_h = np.clip(np.minimum(t, end) - start, 0.0, None)
+        since_end_h = np.clip(t - end, 0.0, None)
+        amount += rate / k * -np.expm1(-k * infused_h) * np.exp(-k * since_end_h)
+    plasma_nM = amount / volume_L_per_kg * 1e3 / molar_mass_g_per_mol  # µg/L -> nmol/L
+    return _output(plasma_nM * brain_plasma_ratio, t)
 
 
 @dataclass(frozen=True)
 class InfusionPreset:
-    """A named infusion protocol and the pharmacokinetic constants that reproduce it."""
+    """A named infusion protocol and the one-compartment constants that reproduce it."""
 
-    rate_steps: tuple[tuple[float, float], ...]
+    rate_steps: tuple[tuple[float, float], ...]  # (start h, µg/kg/h)
     half_life_h: float
     clearance_L_per_h_per_kg: float
     source: str
 
 
+#: Brexanolone (IV ALLO) 60-h infusion. Protocol and targets [src: Wald et al. 2022 Clin
+#: Pharmacokinet 61:1307]: 30 (0-4 h), 60 (4-24 h), 90 (24-52 h), 60 (52-56 h), 30 (56-60 h)
+#: µg/kg/h; plasma Cavg(0-60 h) 222 nM, Cmax 282 nM; terminal t½ 9-11 h.
+#:
+#: The one-compartment half-life here is the effective (distribution-dominated) one, 2.0 h, from
+#: V ~3 L/kg and CL ~1 L/h/kg [ZULRESSO US label §12.3; not in science.md, verify]: ln2 x 3 / 1
+#: = 2.1 h. The clearance is then [fit] to both targets (least squares in log; with t½ fixed the
+#: curve scales as 1/CL): CL = 0.982 L/h/kg gives Cavg 217.8 nM (-1.9%) and Cmax 287.7 nM (+2.0%).
+#: The 9-11 h terminal phase cannot be carried by one compartment: with t½ = 9 h the curve's
+#: Cmax/Cavg is 1.53 against the measured 1.27, so no clearance puts both within 10%. The cost
+#: is a post-infusion tail that falls faster than measured (use ``steps`` or a custom
+#: ``infusion`` if the hours after the infusion matter).
 BREXANOLONE_60H = InfusionPreset(
     rate_steps=((0.0, 30.0), (4.0, 60.0), (24.0, 90.0), (52.0, 60.0), (56.0, 30.0), (60.0, 0.0)),
     half_life_h=2.0,
-    clearance_L_per_h_per_kg=1.0,
-    source="Protocol and targets: Wald et al. 2022 Clin Pharmacokinet 61:1307 (60-h infusion "
-           "30-60-90-60-30 ug/kg/h; plasma Cavg 222 nM, Cmax 282 nM; terminal t1/2 9-11 h). "
-           "CL 1.0 L/h/kg and V ~3 L/kg (ZULRESSO label) give a one-compartment half-life of "
-           "2.0 h [fit]: Cavg(0-60 h) 214 nM (-4%), Cmax 283 nM. A one-compartment model cannot "
-           "also carry the 9-11 h terminal phase (slow redistribution), so the post-infusion "
-           "tail falls faster than measured.",
+    clearance_L_per_h_per_kg=0.982,
+    source="protocol, Cavg 222 nM, Cmax 282 nM [src: Wald et al. 2022 Clin Pharmacokinet "
+           "61:1307]; effective t1/2 2.0 h from V ~3 L/kg, CL ~1 L/h/kg [ZULRESSO label, "
+           "verify]; CL 0.982 L/h/kg [fit]: Cavg 217.8 nM, Cmax 287.7 nM",
 )
 
 
-def brexanolone_60h(t_h, brain_plasma_ratio: float = 1.0) -> np.ndarray:
-    """Plasma-derived ALLO (nM) during and after the 60-h brexanolone infusion from t = 0."""
+def brexanolone_60h(t_h: float | np.ndarray, brain_plasma_ratio: float = 1.0) -> np.ndarray:
+    """ALLO (nM, plasma x ``brain_plasma_ratio``) for the 60-h brexanolone infusion from t = 0 h.
+
+    See :data:`BREXANOLONE_60H` for the protocol, fit and limits.
+    """
     p = BREXANOLONE_60H
     return infusion_pk(t_h, p.rate_steps, p.half_life_h, p.clearance_L_per_h_per_kg,
                        brain_plasma_ratio=brain_plasma_ratio)
 
 
-def postpartum_withdrawal(t_h, pregnancy_nM: float, baseline_nM: float, delivery_h: float = 0.0,
-                          tau_drop_h: float = 12.0) -> np.ndarray:
-    """Late-pregnancy level until delivery, then an exponential fall to baseline.
+# --------------------------------------------------------------------------------------------
+# Reproductive states
 
-    Magnitudes [est]; the abrupt drop within hours-days after delivery is qualitative
-    (science.md §1).
+
+def postpartum_withdrawal(t_h: float | np.ndarray, pregnancy_nM: float, baseline_nM: float,
+                          delivery_h: float = 0.0, tau_drop_h: float = 12.0) -> np.ndarray:
+    """Late-pregnancy level (nM) until ``delivery_h`` (h), then an exponential fall with time
+    constant ``tau_drop_h`` (h) to ``baseline_nM``.
+
+    High (~100-150 nM plasma) late in pregnancy, then an abrupt drop within hours to days
+    [src qualitative; magnitudes and the 12-h default est] (science.md §1).
     """
     _nonneg("pregnancy_nM", pregnancy_nM)
     _nonneg("baseline_nM", baseline_nM)
+    _finite("delivery_h", delivery_h)
     _positive("tau_drop_h", tau_drop_h)
-    since = np.clip(_times(t_h) - delivery_h, 0.0, None)
-    return baseline_nM + (pregnancy_nM - baseline_nM) * np.exp(-since / tau_drop_h)
-
-
-def cycle(t_h, low_nM: float, high_nM: float, period_h: float = 24 * 28,
-          luteal_start_frac: float = 0.5, tau_h: float = 24.0) -> np.ndarray:
-    """Ovarian-cycle-like pattern: ``low_nM`` in the follicular phase, ``high_nM`` in the luteal
-    phase (from ``luteal_start_frac`` of the period to its end), with logistic transitions of
-    width ``tau_h``. Several-fold luteal rise: Genazzani et al. 1998 [src qualitative; est]."""
-    _nonneg("low_nM", low_nM)
-    _nonneg("high_nM", high_nM)
-    _positive("period_h", period_h)
-    _require(0 < luteal_start_frac < 1, "luteal_start_frac", luteal_start_frac, "must be in (0, 1)")
-    _positive("tau_h", tau_h)
     t = _times(t_h)
-    cycle_index = np.floor(t / period_h)
-    luteal = np.zeros_like(t)
-    for shift in (-1.0, 0.0, 1.0):
-        begin = (cycle_index + shift + luteal_start_frac) * period_h
-        end = (cycle_index + shift + 1.0) * period_h
-        luteal += _logistic((t - begin) / tau_h) - _logistic((t - end) / tau_h)
-    return low_nM + (high_nM - low_nM) * np.clip(luteal, 0.0, 1.0)
+    since = np.clip(t - delivery_h, 0.0, None)
+    return _output(baseline_nM + (pregnancy_nM - baseline_nM) * np.exp(-since / tau_drop_h), t)
 
 
 def _logistic(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
+def cycle(t_h: float | np.ndarray, low_nM: float, high_nM: float, period_h: float = 24 * 28,
+          luteal_start_frac: float = 0.5, tau_h: float = 24.0) -> np.ndarray:
+    """Ovarian-cycle-like pattern (nM): ``low_nM`` in the follicular phase, ``high_nM`` in the
+    luteal phase (from ``luteal_start_frac`` of each ``period_h``-hour cycle to its end, the
+    cycle starting at t = 0), with logistic transitions of time constant ``tau_h`` (h).
+
+    The luteal rise is several-fold [src qualitative: Genazzani et al. 1998; magnitude est].
+    The result is smooth and exactly periodic (neighbouring cycles are summed until their
+    tails are below e^-20).
+    """
+    _nonneg("low_nM", low_nM)
+    _nonneg("high_nM", high_nM)
+    _require(high_nM >= low_nM, "high_nM", high_nM, f"must be ≥ low_nM ({low_nM!r})")
+    _positive("period_h", period_h)
+    _require(0 < luteal_start_frac < 1, "luteal_start_frac", luteal_start_frac,
+             "must be in (0, 1)")
+    _positive("tau_h", tau_h)
+    _require(tau_h <= period_h / 4, "tau_h", tau_h,
+             f"must be > 0 and ≤ period_h / 4 ({period_h / 4!r} h): transitions inside a cycle")
+    t = _times(t_h)
+    index = np.floor(t / period_h)
+    reach = math.ceil(20.0 * tau_h / period_h) + 1
+    luteal = np.zeros_like(t)
+    for shift in range(-reach, reach + 1):
+        begin = (index + shift + luteal_start_frac) * period_h
+        end = (index + shift + 1.0) * period_h
+        luteal += _logistic((t - begin) / tau_h) - _logistic((t - end) / tau_h)
+    return _output(low_nM + (high_nM - low_nM) * np.clip(luteal, 0.0, 1.0), t)
+
+
+#: Schedule kinds (as named in experiment specs) and their functions.
 SCHEDULE_FUNCTIONS: dict[str, Callable[..., np.ndarray]] = {
     "constant": constant,
     "steps": steps,

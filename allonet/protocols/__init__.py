@@ -1,8 +1,8 @@
 """Protocols: how an experiment drives a network, by ``protocol.kind``."""
 
-from allonet.protocols import ipsc_dose_response
+from allonet.protocols import fear_conditioning, ipsc_dose_response
 
 #: protocol kind -> module with ``run(specs, device, progress) -> RunData``
-PROTOCOLS = {"ipsc_dose_response": ipsc_dose_response}
+PROTOCOLS = {"ipsc_dose_response": ipsc_dose_response, "fear_conditioning": fear_conditioning}
 
 __all__ = ["PROTOCOLS"]

@@ -67,7 +67,7 @@ def run(specs: ResolvedSpecs, device: str,
         return out
 
     structure = {"network": net.model_dump(mode="json"), "protocol": proto.kind,
-                 "target": proto.target, "synapse": synapse, "input": proto.input, "seed": exp.seed,
+                 "target": proto.target, "synapse": synapse, "input": proto.input,
                  "benzodiazepine": exp.drugs.benzodiazepine_name}
     results, record = run_conditions(device, factory, collect, conditions, duration, dt, exp.seed,
                                      structure, progress)

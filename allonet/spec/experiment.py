@@ -12,6 +12,7 @@ from allonet.spec.fields import (
     Concentration,
     Identifier,
     ProfileName,
+    Rate,
     SignedTime,
     Strict,
     Time,
@@ -188,7 +189,68 @@ class IpscDoseResponse(Strict):
     literature: dict[str, tuple[Concentration, float, float]] = {}
 
 
-Protocol = Annotated[IpscDoseResponse, Field(discriminator="kind")]
+class Phase(Strict):
+    """One session of a fear protocol: CS presentations in a context, with or without US."""
+
+    name: Identifier
+    context: Identifier | None = None  # key of FearConditioning.contexts; None: no context input
+    n_cs: int = Field(ge=0)
+    cs_duration: Time
+    cs_interval: Time                   # onset to onset
+    us: bool = False                    # US in the last us_duration of every CS
+    plastic: bool = True                # coincidence plasticity on during CS
+    lead: Time = "0 ms"                 # context on before the first CS
+    gap_after: Time = "0 ms"            # all inputs off after the phase
+    #: population -> fraction of its neurons kept from firing during this phase (a random subset)
+    silence: dict[Identifier, Annotated[float, Field(ge=0.0, le=1.0)]] = {}
+
+    @model_validator(mode="after")
+    def _cs_fits(self) -> Phase:
+        if to_seconds(self.cs_duration) > to_seconds(self.cs_interval):
+            raise ValueError(f"cs_duration {self.cs_duration} is longer than cs_interval "
+                             f"{self.cs_interval}: CS would overlap")
+        return self
+
+
+class ContextInput(Strict):
+    """The input population that carries one context, and its rate while the context is on."""
+
+    input: Identifier
+    rate: Rate
+
+
+class FearConditioning(Strict):
+    """Protocol: phases of CS (and US) presentations in contexts, one continuous run.
+
+    Input rates and the plasticity gate become TimedArrays with ``resolution``; readouts are
+    CS-window rates of ``readout_population``'s subgroups, per phase and trial.
+    """
+
+    kind: Literal["fear_conditioning"]
+    settle: Time = "100 ms"
+    resolution: Time = "1 ms"
+    cs_input: Identifier
+    cs_rate: Rate
+    contexts: dict[Identifier, ContextInput] = {}
+    us_input: Identifier | None = None
+    us_rate: Rate = "0 Hz"
+    us_duration: Time = "0 ms"
+    phases: list[Phase] = Field(min_length=1)
+    readout_population: Identifier
+    weight_sample_interval: Time = "50 ms"
+
+    @model_validator(mode="after")
+    def _contexts_known(self) -> FearConditioning:
+        for index, phase in enumerate(self.phases):
+            if phase.context is not None and phase.context not in self.contexts:
+                raise ValueError(f"phases.{index}.context = {phase.context!r}: not one of "
+                                 f"contexts {sorted(self.contexts)}")
+            if phase.us and self.us_input is None:
+                raise ValueError(f"phases.{index}.us is true but no us_input is given")
+        return self
+
+
+Protocol = Annotated[IpscDoseResponse | FearConditioning, Field(discriminator="kind")]
 
 
 class ExperimentSpec(Strict):

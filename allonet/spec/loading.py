@@ -156,8 +156,18 @@ def _check_experiment_against_network(exp: ExperimentSpec, net: NetworkSpec, fil
                 raise SpecError(file, f"drugs.{field}.{region}", region,
                                 f"not a region of network {net.name!r}: {sorted(regions)}")
     proto = exp.protocol
-    checks = {"target": (proto.target, net.populations), "input": (proto.input, net.inputs),
-              "synapse": (proto.synapse, net.synapses), "region": (proto.region, regions)}
+    if proto.kind == "ipsc_dose_response":
+        checks = {"target": (proto.target, net.populations), "input": (proto.input, net.inputs),
+                  "synapse": (proto.synapse, net.synapses), "region": (proto.region, regions)}
+    else:
+        checks = {"cs_input": (proto.cs_input, net.inputs),
+                  "readout_population": (proto.readout_population, net.populations)}
+        checks |= {f"contexts.{k}.input": (c.input, net.inputs) for k, c in proto.contexts.items()}
+        if proto.us_input:
+            checks["us_input"] = (proto.us_input, net.inputs)
+        for index, phase in enumerate(proto.phases):
+            checks |= {f"phases.{index}.silence.{pop}": (pop, net.populations)
+                       for pop in phase.silence}
     for field, (value, allowed) in checks.items():
         if value not in allowed:
             raise SpecError(file, f"protocol.{field}", value,

@@ -64,7 +64,21 @@ class NmdaSynapse(Strict):
     mg: Concentration = "1 mM"
 
 
-SynapseType = Annotated[GabaASynapse | AmpaSynapse | NmdaSynapse, Field(discriminator="kind")]
+class DualExponentialSynapse(Strict):
+    """Unmodulated conductance, difference of exponentials (alpha function if the taus are equal).
+
+    For reproductions of published models whose synapses are not ALLO-sensitive GABA-A.
+    """
+
+    kind: Literal["dual_exponential"]
+    E: Voltage
+    tau_rise: Time
+    tau_decay: Time
+
+
+SynapseType = Annotated[
+    GabaASynapse | AmpaSynapse | NmdaSynapse | DualExponentialSynapse, Field(discriminator="kind")
+]
 
 
 class NeuronParams(Strict):
@@ -91,6 +105,38 @@ class Tonic(Strict):
     profile: TonicProfileName = "default"
 
 
+class Background(Strict):
+    """Independent Poisson drive onto each neuron: ``n`` sources at ``rate``, each ``weight``."""
+
+    synapse: Identifier
+    n: PositiveInt
+    rate: Rate
+    weight: Conductance
+
+
+class Coincidence(Strict):
+    """CS x context coincidence plasticity (Vlachos et al. 2011) on a population's CS and context
+    inputs. Each neuron has one CS weight and one context weight; every CS or context spike
+    potentiates both by ``alpha*h*c*|w_max - w|`` when the last CS and context spikes are less than
+    ``window`` apart, and otherwise depresses both by ``alpha*c*|w_min - w|``; traces c (CS) and h
+    (context) jump by ``c_u``/``h_u`` and decay with ``tau_c``/``tau_h``. Active only while the
+    protocol's plasticity gate is 1 (during CS of plastic phases)."""
+
+    synapse: Identifier
+    alpha: float = Field(gt=0)
+    tau_c: Time
+    tau_h: Time
+    c_u: float = Field(ge=0)
+    h_u: float = Field(ge=0)
+    window: Time
+    w_min: Conductance
+    w_max: Conductance
+    w_cs: Conductance
+    w_cs_sd: Conductance = "0 nS"
+    w_ctx: Conductance
+    w_ctx_sd: Conductance = "0 nS"
+
+
 class Population(Strict):
     """A group of identical conductance-based neurons in one ALLO region."""
 
@@ -102,11 +148,20 @@ class Population(Strict):
     tonic: Tonic = Tonic()
     clamp: Voltage | None = None  # hold v here (voltage clamp) instead of integrating it
     method: IntegrationMethod | None = None  # overrides integration.method for this population
+    v_init_sd: Voltage = "0 mV"  # initial v is EL plus Gaussian noise of this s.d.
+    background: list[Background] = []
+    coincidence: Coincidence | None = None
+    #: named index ranges [start, stop) of this population, e.g. fear and extinction groups
+    subgroups: dict[Identifier, tuple[int, int]] = {}
 
     @model_validator(mode="after")
     def _check(self) -> Population:
         if self.model == "adex" and self.params.DeltaT is None:
             raise ValueError("model 'adex' needs params.DeltaT")
+        for name, (start, stop) in self.subgroups.items():
+            if not 0 <= start < stop <= self.n:
+                raise ValueError(f"subgroups.{name} = [{start}, {stop}]: need 0 <= start < stop "
+                                 f"<= n = {self.n}")
         return self
 
 
@@ -140,6 +195,12 @@ class Projection(Strict):
     delay: Time = "1 ms"
     connect: Literal["all_to_all", "one_to_one", "random"] = "all_to_all"
     p: Probability = 1.0
+    weight_sd: Conductance = "0 nS"  # Gaussian spread of weights (clipped at 0)
+    delay_sd: Time = "0 ms"          # Gaussian spread of delays
+    autapses: bool = True            # allow i -> i when source is target
+    source_range: tuple[int, int] | None = None  # [start, stop) of the source population
+    target_range: tuple[int, int] | None = None  # [start, stop) of the target population
+    plastic: Literal["cs", "context"] | None = None  # role in the target's coincidence rule
 
 
 class NetworkSpec(Strict):
@@ -157,6 +218,12 @@ class NetworkSpec(Strict):
     @model_validator(mode="after")
     def _cross_references(self) -> NetworkSpec:
         for name, pop in self.populations.items():
+            used = [b.synapse for b in pop.background]
+            used += [pop.coincidence.synapse] if pop.coincidence else []
+            for synapse in used:
+                if synapse not in self.synapses or self.synapses[synapse].kind == "gaba_a":
+                    raise ValueError(f"populations.{name}: background/coincidence synapse "
+                                     f"{synapse!r} must be a non-GABA-A synapse type")
             if pop.region not in self.regions:
                 raise ValueError(
                     f"populations.{name}.region = {pop.region!r}: not one of regions {self.regions}"
@@ -176,6 +243,12 @@ class NetworkSpec(Strict):
                     f"projections.{name}.target = {proj.target!r}: not a population "
                     f"({sorted(self.populations)})"
                 )
+            if proj.plastic and proj.connect != "one_to_one":
+                raise ValueError(f"projections.{name}.connect = {proj.connect!r}: plastic "
+                                 "(coincidence) inputs must be one_to_one")
+            if proj.plastic and self.populations[proj.target].coincidence is None:
+                raise ValueError(f"projections.{name}.plastic = {proj.plastic!r}: target "
+                                 f"{proj.target!r} has no coincidence rule")
             if proj.synapse not in self.synapses:
                 raise ValueError(
                     f"projections.{name}.synapse = {proj.synapse!r}: not a synapse type "

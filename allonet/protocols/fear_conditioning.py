@@ -1,0 +1,139 @@
+"""Protocol ``fear_conditioning``: CS (and US) presentations in contexts, phase after phase.
+
+One continuous run per experiment: Poisson CS / context / US inputs follow rate TimedArrays built
+from the phases (:mod:`allonet.protocols.schedule`); spikes of every population are recorded, and
+the coincidence weights of the readout population are sampled every ``weight_sample_interval``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import brian2 as b2
+import numpy as np
+
+from allonet.analysis.fear import cs_rates
+from allonet.engine import Condition, run_conditions
+from allonet.model import build_model
+from allonet.model.builder import PLASTICITY_GATE
+from allonet.protocols.schedule import Timeline, rate_arrays, silence_arrays, timeline
+from allonet.spec import ResolvedSpecs, concentration_at_hours
+from allonet.store import Column, RunData
+from allonet.units import to_nM, to_seconds
+
+
+def drug_arrays(specs: ResolvedSpecs, duration: float) -> tuple[np.ndarray, np.ndarray, float]:
+    """ALLO and benzodiazepine (nM) per sample (rows) and region (columns), and the sample step.
+
+    Concentrations follow each region's schedule on the biological clock of ``experiment.clock``.
+    """
+    exp, regions = specs.experiment, specs.network.regions
+    step = to_seconds(exp.clock.sample_interval)
+    t_sim = np.arange(int(np.ceil(duration / step)) + 1) * step
+    t_bio = exp.clock.bio_hours(t_sim)
+    allo = np.stack([concentration_at_hours(exp.drugs.allo.get(r, exp.drugs.allo_default), t_bio)
+                     for r in regions], axis=1)
+    bz = np.stack([np.full(len(t_sim), to_nM(exp.drugs.benzodiazepine.get(r, "0 nM")))
+                   for r in regions], axis=1)
+    return allo, bz, step
+
+
+def readout_groups(specs: ResolvedSpecs) -> dict[str, tuple[str, int, int]]:
+    """Groups whose CS rates are read out: every population whole, plus the readout
+    population's subgroups (e.g. fear and extinction neurons)."""
+    net, proto = specs.network, specs.experiment.protocol
+    groups = {name: (name, 0, pop.n) for name, pop in net.populations.items()}
+    pop = net.populations[proto.readout_population]
+    groups |= {sub: (proto.readout_population, a, b) for sub, (a, b) in pop.subgroups.items()}
+    return groups
+
+
+def run(specs: ResolvedSpecs, device: str,
+        progress: Callable[[int, int, str], None] | None = None) -> RunData:
+    """Simulate the whole protocol once and return the run's datasets, readouts included."""
+    exp, proto, net = specs.experiment, specs.experiment.protocol, specs.network
+    line = timeline(proto)
+    rates = rate_arrays(proto, line)
+    silenced = silence_arrays(proto, line)
+    resolution = to_seconds(proto.resolution)
+    allo, bz, sample_dt = drug_arrays(specs, line.duration)
+    readout = proto.readout_population
+    plastic = net.populations[readout].coincidence is not None
+    weight_every = max(1, round(to_seconds(proto.weight_sample_interval)
+                                / to_seconds(net.integration.dt)))
+
+    def factory(allo_nM: np.ndarray, bz_nM: np.ndarray):
+        timed = {
+            (PLASTICITY_GATE if k == PLASTICITY_GATE else f"rate_{k}"): b2.TimedArray(
+                v if k == PLASTICITY_GATE else v * b2.Hz, dt=resolution * b2.second,
+                name=PLASTICITY_GATE if k == PLASTICITY_GATE else f"rate_{k}")
+            for k, v in rates.items()
+        }
+        timed |= {f"silence_{pop}": b2.TimedArray(v, dt=resolution * b2.second,
+                                                  name=f"silence_{pop}")
+                  for pop, v in silenced.items()}
+        model = build_model(net, allo_nM, bz_nM, sample_dt, exp.drugs.benzodiazepine_name, timed,
+                            {readout: weight_every} if plastic else None)
+        monitors = {name: b2.SpikeMonitor(model.groups[name], name=f"spikes_{name}")
+                    for name in net.populations}
+        if plastic:
+            monitors["weights"] = b2.EventMonitor(model.groups[readout], "sample",
+                                                  variables=["w_cs", "w_ctx"], name="weights")
+        return model, monitors
+
+    def collect(monitors: Mapping) -> dict[str, np.ndarray]:
+        out = {}
+        for name in net.populations:
+            out[f"{name}/t"] = np.array(monitors[name].t / b2.second)
+            out[f"{name}/i"] = np.array(monitors[name].i[:])
+        if plastic:
+            mon, n = monitors["weights"], net.populations[readout].n
+            order = np.lexsort((np.asarray(mon.i[:]), np.asarray(mon.t / b2.second)))
+            out["w_t"] = np.asarray(mon.t / b2.second)[order][::n]
+            for var in ("w_cs", "w_ctx"):
+                out[var] = np.asarray(getattr(mon, var) / b2.siemens)[order].reshape(-1, n)
+        return out
+
+    # Rate and silence values are TimedArray data, not code: runs that differ only in them share
+    # one binary (the array shapes and which arrays exist are structure).
+    structure = {"network": net.model_dump(mode="json"),
+                 "benzodiazepine": exp.drugs.benzodiazepine_name, "duration": line.duration,
+                 "arrays": sorted((k, v.shape) for k, v in (rates | silenced).items()),
+                 "readout": readout, "weight_dt": proto.weight_sample_interval}
+    [result], record = run_conditions(device, factory, collect, [Condition("run", allo, bz)],
+                                      line.duration, to_seconds(net.integration.dt), exp.seed,
+                                      structure, progress)
+    datasets = _datasets(specs, line, result, allo, sample_dt)
+    table = cs_rates({k: v.data for k, v in datasets.items()}, readout_groups(specs))
+    units = {"phase": "str", "trial": "1", "context": "str", "group": "str", "rate": "Hz"}
+    datasets |= {f"readouts/cs_rates/{k}": Column(v, units[k]) for k, v in table.items()}
+    return RunData(attrs={"build": record.as_dict()}, spec=specs.as_dict(), datasets=datasets)
+
+
+def _datasets(specs: ResolvedSpecs, line: Timeline, result: dict[str, np.ndarray],
+              allo: np.ndarray, sample_dt: float) -> dict[str, Column]:
+    net, clock = specs.network, specs.experiment.clock
+    d: dict[str, Column] = {}
+    for name in net.populations:
+        d[f"spikes/{name}/timestamps"] = Column(result[f"{name}/t"], "s")
+        d[f"spikes/{name}/node_ids"] = Column(result[f"{name}/i"].astype(np.uint64), "1")
+    epochs = line.epochs
+    d["epochs/phase"] = Column(np.array([e.phase for e in epochs]), "str")
+    d["epochs/trial"] = Column(np.array([e.trial for e in epochs], dtype=np.int64), "1")
+    d["epochs/context"] = Column(np.array([e.context for e in epochs]), "str")
+    for key in ("cs_start", "cs_stop", "us_start", "us_stop"):
+        d[f"epochs/{key}"] = Column(np.array([getattr(e, key) for e in epochs]), "s")
+    d["phases/name"] = Column(np.array([p[0] for p in line.phase_bounds]), "str")
+    d["phases/start"] = Column(np.array([p[1] for p in line.phase_bounds]), "s")
+    d["phases/stop"] = Column(np.array([p[2] for p in line.phase_bounds]), "s")
+    t_sim = np.arange(allo.shape[0]) * sample_dt
+    for column, region in enumerate(net.regions):
+        d[f"allo/{region}/concentration"] = Column(allo[:, column], "nM")
+        d[f"allo/{region}/t_sim"] = Column(t_sim, "s")
+        d[f"allo/{region}/t_bio"] = Column(clock.bio_hours(t_sim), "h")
+    if "w_t" in result:
+        pop = specs.experiment.protocol.readout_population
+        d[f"weights/{pop}/t"] = Column(result["w_t"], "s")
+        d[f"weights/{pop}/w_cs"] = Column(result["w_cs"], "S")
+        d[f"weights/{pop}/w_ctx"] = Column(result["w_ctx"], "S")
+    return d

@@ -1,0 +1,49 @@
+"""Run one experiment spec into one run file: the unit of work of ``allonet run`` and of sweeps."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from allonet import provenance
+from allonet.progress import note, printer
+from allonet.spec import load_experiment
+from allonet.store import RunFile, check_writable, read_run, write_run
+
+
+@dataclass
+class RunResult:
+    """Where a run went and what it contains (read back from the file just written)."""
+
+    path: Path
+    run: RunFile
+
+
+def run_experiment(spec_path: Path, overrides: list[str] | None = None,
+                   output: Path | None = None, overwrite: bool = False,
+                   quiet: bool = True) -> RunResult:
+    """Load ``spec_path`` with ``overrides`` (``KEY=VALUE`` strings), simulate, write the run file.
+
+    ``output`` defaults to ``results/<experiment name>.h5``. Raises
+    :class:`~allonet.errors.UserError`
+    (before simulating) for a bad spec or an existing output without ``overwrite``.
+    """
+    from allonet.protocols import PROTOCOLS
+
+    overrides = list(overrides or [])
+    specs = load_experiment(spec_path, overrides)
+    exp = specs.experiment
+    output = Path(output) if output else Path("results") / f"{exp.name}.h5"
+    check_writable(output, overwrite)
+    note(quiet, f"allonet: {exp.name} on {exp.device} (seed {exp.seed}) -> {output}")
+    start = time.perf_counter()
+    run = PROTOCOLS[exp.protocol.kind].run(specs, exp.device, printer(quiet, "condition"))
+    run.overrides = overrides
+    run.attrs.update(
+        experiment=exp.name, seed=exp.seed, device=exp.device, git_commit=provenance.git_commit(),
+        created_utc=provenance.now_utc(), host=provenance.host(), versions=provenance.versions(),
+        wall_time_s=time.perf_counter() - start, spec_file=str(spec_path),
+    )
+    write_run(output, run, overwrite=overwrite)
+    return RunResult(output, read_run(output))

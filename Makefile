@@ -5,8 +5,8 @@ PY        := $(VENV)/bin/python
 ALLONET   := $(VENV)/bin/allonet
 # Compiled code (Cython runtime, standalone binaries) is cached per checkout.
 export ALLONET_CACHE ?= $(CURDIR)/.cache/allonet
-MAIN_SPEC := experiments/ipsc_dose_response.yaml
-MAIN_OUT  := results/ipsc_dose_response.h5
+MAIN_SPEC := experiments/fear_extinction.yaml
+MAIN_OUT  := results/fear_extinction.h5
 PYTEST_ARGS ?=
 
 .PHONY: run test lint bench setup setup-dev clean-cache
@@ -40,3 +40,8 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 
 clean-cache:
 	rm -rf $(ALLONET_CACHE)
+
+# Paper figures from results/ (no simulation): experiments/figures/paper.yaml -> results/figures/
+.PHONY: figures
+figures: setup
+	$(PY) experiments/figures/make_figures.py

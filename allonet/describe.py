@@ -39,8 +39,10 @@ def parameters(path: str | Path) -> list[Parameter]:
     """Every numeric or dimensioned value in a spec file, with its source comment (or None)."""
     data = YAML().load(Path(path).read_text())
     found: list[Parameter] = []
-    _walk(data, "", None, found)
-    return found
+    _walk(data, "", None, found, {})
+    # Top-level keys starting with "_" only define YAML anchors; their values appear (with the
+    # anchor's source) where they are used.
+    return [p for p in found if not p.path.startswith("_")]
 
 
 def missing_sources(path: str | Path) -> list[str]:
@@ -48,18 +50,25 @@ def missing_sources(path: str | Path) -> list[str]:
     return [p.path for p in parameters(path) if not p.source]
 
 
-def _walk(node: Any, prefix: str, inherited: str | None, found: list[Parameter]) -> None:
+def _walk(node: Any, prefix: str, inherited: str | None, found: list[Parameter],
+          anchors: dict[int, str | None]) -> None:
+    """Collect parameters under ``node``; ``anchors`` remembers the source of anchored nodes
+    (by identity: an alias is the same object), so aliases inherit their anchor's source."""
+    if isinstance(node, CommentedMap | CommentedSeq):
+        inherited = inherited or anchors.get(id(node))
+        if getattr(node, "anchor", None) is not None and node.anchor.value:
+            anchors.setdefault(id(node), inherited)
     if isinstance(node, CommentedMap):
         for key, value in node.items():
             if key in _NOT_PARAMETERS:
                 continue
             comment = _comment(node, key) or inherited
             path = f"{prefix}.{key}" if prefix else str(key)
-            _walk(value, path, comment, found)
+            _walk(value, path, comment, found, anchors)
     elif isinstance(node, CommentedSeq):
         for index, value in enumerate(node):
             comment = _comment(node, index) or inherited
-            _walk(value, f"{prefix}.{index}", comment, found)
+            _walk(value, f"{prefix}.{index}", comment, found, anchors)
     elif _is_parameter(node):
         found.append(Parameter(prefix, str(node), inherited))
 
@@ -68,7 +77,8 @@ def _comment(container: CommentedMap | CommentedSeq, key: Any) -> str | None:
     tokens = container.ca.items.get(key)
     if not tokens:
         return None
-    texts = [t.value for t in tokens if t is not None and hasattr(t, "value")]
+    flat = [t for item in tokens for t in (item if isinstance(item, list) else [item])]
+    texts = [t.value for t in flat if t is not None and hasattr(t, "value")]
     lines = [line.strip().lstrip("#").strip() for text in texts for line in text.splitlines()]
     text = " ".join(line for line in lines if line)
     return text or None
@@ -117,7 +127,7 @@ def describe(specs: ResolvedSpecs) -> str:
             lines.append(eq.gaba_a_equations(name).strip())
         else:
             lines.append(eq.exponential_pair_equations(name, syn.kind == "nmda").strip())
-    lines += ["", "# drug update, every time step", eq.drug_update_code({
+    lines += ["", "# drug update, per concentration sample", eq.drug_update_code({
         n: s.gamma2 for n, s in net.synapses.items() if s.kind == "gaba_a"}), "```", ""]
     for title, path in (("Network parameters", specs.network_path),
                         ("Experiment parameters", specs.experiment_path)):

@@ -14,6 +14,7 @@ import json
 import shutil
 import time
 import uuid
+import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -69,6 +70,17 @@ _SEED_FROM_ENVIRONMENT = f"""
 """
 
 
+def _stable_clock_hash(clock: b2.Clock) -> int:
+    name = clock.__dict__.get("_name")  # not yet set while Brian2 registers a new instance
+    return object.__hash__(clock) if name is None else zlib.crc32(name.encode())
+
+
+# Brian2 keeps clocks in sets and writes their code in set order; identity hashes make that order
+# (and so the generated code) differ between processes. Hashing by name makes it reproducible,
+# so identical models give identical code and reuse their compiled binary.
+b2.Clock.__hash__ = _stable_clock_hash
+
+
 def structure_hash(structure: dict[str, Any]) -> str:
     """Stable hash of everything that changes generated code (not run-time values)."""
     payload = dict(structure, brian2=b2.__version__)
@@ -96,8 +108,12 @@ def run_conditions(
     shape = shapes.pop()
     record = BuildRecord(device, structure_hash(dict(structure, drug_shape=shape, dt=dt,
                                                      duration=duration)))
-    runner = _run_standalone if device == "standalone" else _run_runtime
-    return runner(factory, collect, conditions, duration, dt, seed, record, progress), record
+    if device == "standalone":
+        family = str(structure.get("family", "default"))
+        return _run_standalone(factory, collect, conditions, duration, dt, seed, record,
+                               progress, family), record
+    return _run_runtime(factory, collect, conditions, duration, dt, seed, record,
+                        progress), record
 
 
 def _configure_common(dt: float) -> None:
@@ -128,10 +144,31 @@ def _run_runtime(factory, collect, conditions, duration, dt, seed, record, progr
     return results
 
 
-def _run_standalone(factory, collect, conditions, duration, dt, seed, record, progress):
+def _seed_project(project: Path, family: str) -> None:
+    """Start a new project directory as a copy of the latest build of the same ``family`` (e.g.
+    the same network with other weights): Brian2 rewrites only changed sources, so make then
+    recompiles only those instead of every file."""
+    marker = "allonet-family"
+    with FileLock(str(project) + ".lock"):
+        if project.exists():
+            return
+        siblings = [p for p in project.parent.iterdir()
+                    if p.is_dir() and (p / marker).is_file()
+                    and (p / marker).read_text() == family and (p / "main").exists()]
+        if siblings:
+            latest = max(siblings, key=lambda p: (p / "main").stat().st_mtime_ns)
+            shutil.copytree(latest, project, symlinks=True,
+                            ignore=shutil.ignore_patterns("results", marker))
+        project.mkdir(exist_ok=True)
+        (project / marker).write_text(family)
+
+
+def _run_standalone(factory, collect, conditions, duration, dt, seed, record, progress,
+                    family):
     project = cache.standalone_dir(record.structure_hash)
     project.parent.mkdir(parents=True, exist_ok=True)
     record.project_dir = str(project)
+    _seed_project(project, family)
     # Generated code embeds defaultclock's value at device initialisation: make it the model's
     # dt in every process, whatever ran before, so identical models give identical code.
     b2.set_device("runtime")

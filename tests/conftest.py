@@ -43,3 +43,58 @@ def ipsc_runs(tmp_path_factory) -> dict[str, Path]:
                    "protocol.concentrations=[0 nM, 20 nM, 50 nM, 200 nM, 500 nM, 2000 nM, 2500 nM]"
                    ) == 0
     return paths
+
+
+FEAR_SPEC = REPO / "experiments" / "fear_extinction.yaml"
+#: seeds per condition of the fear-extinction science tests (science.md: means over >= 10 seeds)
+FEAR_SEEDS = tuple(range(1, 11))
+#: fewer seeds for the perturbation (silencing) conditions
+PERTURBATION_SEEDS = tuple(range(1, 6))
+
+
+def _run_one(job: tuple[str, list[str], str]) -> str:
+    from allonet.runner import run_experiment
+
+    spec, overrides, output = job
+    run_experiment(Path(spec), overrides, Path(output), overwrite=True, quiet=True)
+    return output
+
+
+def fear_conditions() -> dict[str, list[list[str]]]:
+    """Override lists per condition of the fear-extinction science tests."""
+    seeds = [[f"seed={s}"] for s in FEAR_SEEDS]
+    few = [[f"seed={s}"] for s in PERTURBATION_SEEDS]
+    tests = (4, 5, 6)  # test_B, test_A, test_C: hippocampal output silenced in every test
+    ca1_off = [f"protocol.phases.{k}.silence={{CA1_pc: 1.0}}" for k in tests]
+    conditions = {"base": seeds}
+    conditions |= {f"allo{c}": [o + [f"drugs.allo_default={c} nM"] for o in seeds]
+                   for c in (0, 30, 100, 300, 1000)}
+    conditions["ca1_off"] = [o + ca1_off for o in few]
+    for fraction in (50, 90):
+        block = f"protocol.phases.3.silence={{BA_pv: {fraction / 100}, BA_som: {fraction / 100}}}"
+        conditions[f"block{fraction}"] = [o + [block] for o in few]
+    return conditions
+
+
+@pytest.fixture(scope="session")
+def fear_runs(tmp_path_factory):
+    """Every fear-extinction run of the science tests, read back: condition -> list of runs.
+
+    The first run compiles the binary; the rest run on two worker processes (2 cores).
+    """
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from allonet.store import read_run
+
+    out = tmp_path_factory.mktemp("fear")
+    jobs = {(name, k): (str(FEAR_SPEC), overrides, str(out / f"{name}_{k}.h5"))
+            for name, runs in fear_conditions().items() for k, overrides in enumerate(runs)}
+    first = next(iter(jobs))
+    _run_one(jobs[first])
+    with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
+        list(pool.map(_run_one, [job for key, job in jobs.items() if key != first]))
+    runs: dict[str, list] = {}
+    for (name, _), (_, _, path) in jobs.items():
+        runs.setdefault(name, []).append(read_run(Path(path)))
+    return runs

@@ -49,3 +49,149 @@ def fear_ratio(r_fear: np.ndarray, r_ext: np.ndarray) -> np.ndarray:
     """``r_fear / (r_fear + r_ext)`` (0.5 where both are silent)."""
     total = np.asarray(r_fear) + np.asarray(r_ext)
     return np.where(total > 0, np.asarray(r_fear) / np.where(total > 0, total, 1), 0.5)
+
+
+#: Units of readout-table columns ("1": dimensionless, "str": text).
+READOUT_UNITS = {
+    "phase": "str", "trial": "1", "context": "str", "group": "str", "rate": "Hz",
+    "freezing": "1", "class": "str", "n": "1", "fraction": "1", "pair": "str", "overlap": "1",
+    "n_a": "1", "n_b": "1", "population": "str", "time": "s", "w_cs": "S", "w_ctx": "S",
+}
+
+
+def freezing_table(cs_table: Mapping[str, np.ndarray], population: str,
+                   saturation_hz: float) -> dict[str, np.ndarray]:
+    """Freezing proxy per trial: ``clip(r / saturation, 0, 1)`` of ``population``'s CS rate r."""
+    rows = cs_table["group"] == population
+    rate = cs_table["rate"][rows]
+    return {"phase": cs_table["phase"][rows], "trial": cs_table["trial"][rows],
+            "context": cs_table["context"][rows], "rate": rate,
+            "freezing": np.clip(rate / saturation_hz, 0.0, 1.0)}
+
+
+def per_neuron_cs_rate(data: Mapping[str, np.ndarray], population: str, n: int, phase: str,
+                       last: int | None = None) -> np.ndarray:
+    """Each neuron's mean rate (Hz) over the CS windows of ``phase`` (its ``last`` trials)."""
+    rows = np.flatnonzero(data["epochs/phase"] == phase)
+    if last:
+        rows = rows[-last:]
+    if rows.size == 0:
+        raise ValueError(f"no CS in phase {phase!r}")
+    times, ids = data[f"spikes/{population}/timestamps"], data[f"spikes/{population}/node_ids"]
+    counts = np.zeros(n)
+    duration = 0.0
+    for k in rows:
+        start, stop = data["epochs/cs_start"][k], data["epochs/cs_stop"][k]
+        hit = (times >= start) & (times < stop)
+        counts += np.bincount(ids[hit].astype(np.int64), minlength=n)[:n]
+        duration += stop - start
+    return counts / duration
+
+
+def classify_neurons(r_ctrl: np.ndarray, r_a: np.ndarray, r_b: np.ndarray,
+                     min_rate: float) -> dict[str, np.ndarray]:
+    """Boolean masks of neuron classes (Duggins & Eliasmith criteria, rates in Hz).
+
+    fear: r_A > 1.5 r_ctrl and r_B < 0.5 r_A; extinction: r_B > 1.5 r_A; persistent:
+    r_A > 1.5 r_ctrl and r_B >= 0.5 r_A; ``fear_responsive``: r_A > 1.5 r_ctrl (fear or
+    persistent). The responding rate (r_A, or r_B for extinction) must also reach ``min_rate``.
+    """
+    responsive = (r_a > 1.5 * r_ctrl) & (r_a >= min_rate)
+    return {
+        "fear": responsive & (r_b < 0.5 * r_a),
+        "extinction": (r_b > 1.5 * r_a) & (r_b >= min_rate),
+        "persistent": responsive & (r_b >= 0.5 * r_a),
+        "fear_responsive": responsive,
+    }
+
+
+def neuron_classes(data: Mapping[str, np.ndarray], population: str, n: int, control: str,
+                   conditioned: str, extinguished: str, last_trials: int,
+                   min_rate: float) -> dict[str, np.ndarray]:
+    """Counts and fractions of fear / extinction / persistent neurons of ``population``.
+
+    r_ctrl: CS rate in phase ``control``; r_A: in phase ``conditioned``; r_B: the last
+    ``last_trials`` CS of phase ``extinguished``. A last row ``overlap`` gives the Jaccard overlap
+    of the fear-responsive and extinction sets (its ``n`` is the size of their intersection).
+    """
+    r_ctrl = per_neuron_cs_rate(data, population, n, control)
+    r_a = per_neuron_cs_rate(data, population, n, conditioned)
+    r_b = per_neuron_cs_rate(data, population, n, extinguished, last_trials)
+    masks = classify_neurons(r_ctrl, r_a, r_b, min_rate)
+    names = list(masks)
+    counts = [int(masks[k].sum()) for k in names]
+    both = masks["fear_responsive"] & masks["extinction"]
+    either = masks["fear_responsive"] | masks["extinction"]
+    names.append("overlap")
+    counts.append(int(both.sum()))
+    fractions = [c / n for c in counts[:-1]] + [both.sum() / max(1, either.sum())]
+    return {"class": np.array(names), "n": np.array(counts), "fraction": np.array(fractions)}
+
+
+def context_windows(data: Mapping[str, np.ndarray]) -> dict[str, list[tuple[float, float]]]:
+    """Time windows (s) during which each context was on: its phases, from ``phases/*``."""
+    windows: dict[str, list[tuple[float, float]]] = {}
+    for ctx, start, stop in zip(data["phases/context"], data["phases/start"],
+                                data["phases/stop"], strict=True):
+        if str(ctx):
+            windows.setdefault(str(ctx), []).append((float(start), float(stop)))
+    return windows
+
+
+def ensemble_overlap(data: Mapping[str, np.ndarray], population: str, n: int,
+                     threshold_hz: float) -> dict[str, np.ndarray]:
+    """Jaccard overlap of ``population``'s active sets between every pair of contexts.
+
+    A neuron is active in a context if its mean rate over that context's phases (whole phase,
+    CS included) is at least ``threshold_hz``.
+    """
+    times, ids = data[f"spikes/{population}/timestamps"], data[f"spikes/{population}/node_ids"]
+    active = {}
+    for ctx, spans in sorted(context_windows(data).items()):
+        counts = np.zeros(n)
+        for start, stop in spans:
+            hit = (times >= start) & (times < stop)
+            counts += np.bincount(ids[hit].astype(np.int64), minlength=n)[:n]
+        active[ctx] = counts / sum(stop - start for start, stop in spans) >= threshold_hz
+    rows: dict[str, list] = {"pair": [], "overlap": [], "n_a": [], "n_b": []}
+    names = sorted(active)
+    for a_index, a in enumerate(names):
+        for b in names[a_index + 1:]:
+            union = (active[a] | active[b]).sum()
+            rows["pair"].append(f"{a}-{b}")
+            rows["overlap"].append(float((active[a] & active[b]).sum() / union) if union else 0.0)
+            rows["n_a"].append(int(active[a].sum()))
+            rows["n_b"].append(int(active[b].sum()))
+    return {k: np.array(v) for k, v in rows.items()}
+
+
+def weights_at_phases(data: Mapping[str, np.ndarray],
+                      groups: Mapping[str, Mapping[str, tuple[int, int]]]) -> dict[str, np.ndarray]:
+    """Mean CS and context weights (S) at the start of every phase and at the end of the run,
+    per plastic population and its subgroups (``groups``: population -> subgroup ranges)."""
+    rows: dict[str, list] = {k: [] for k in ("population", "group", "phase", "time", "w_cs",
+                                             "w_ctx")}
+    marks = list(zip(data["phases/name"], data["phases/start"], strict=True))
+    marks.append(("end", data["phases/stop"][-1]))
+    for pop, subgroups in groups.items():
+        t = data[f"weights/{pop}/t"]
+        spans = {pop: (0, data[f"weights/{pop}/w_cs"].shape[1]), **subgroups}
+        for phase, time in marks:
+            k = min(int(np.searchsorted(t, time)), len(t) - 1)
+            for group, (first, last) in spans.items():
+                rows["population"].append(pop)
+                rows["group"].append(group)
+                rows["phase"].append(str(phase))
+                rows["time"].append(float(t[k]))
+                rows["w_cs"].append(float(data[f"weights/{pop}/w_cs"][k, first:last].mean()))
+                rows["w_ctx"].append(float(data[f"weights/{pop}/w_ctx"][k, first:last].mean()))
+    return {k: np.array(v) for k, v in rows.items()}
+
+
+def baseline_rates(data: Mapping[str, np.ndarray], sizes: Mapping[str, int], start: float,
+                   stop: float) -> dict[str, np.ndarray]:
+    """Mean rate (Hz) of each population between ``start`` and ``stop`` (background only)."""
+    names = list(sizes)
+    rates = [window_rate(data[f"spikes/{p}/timestamps"], data[f"spikes/{p}/node_ids"], start,
+                         stop, 0, sizes[p]) for p in names]
+    return {"population": np.array(names), "rate": np.array(rates)}

@@ -78,7 +78,7 @@ I_tonic = g_tonic*(E_tonic - v) : amp
 
 
 def drug_update_code(gaba_channels: dict[str, bool]) -> str:
-    """Code run at the start of every time step: drug factors from the region's concentrations.
+    """Code run at every concentration sample: drug factors from the region's concentrations.
 
     ``gaba_channels`` maps GABA-A channel names to whether they are γ2 (benzodiazepine-sensitive).
     Keeping these factors out of the differential equations keeps the integrated system linear
@@ -108,7 +108,7 @@ def gaba_a_equations(name: str) -> str:
     end whatever the decay; afterwards it decays with ``tau = tau0 * allo_factor`` (times the
     benzodiazepine decay factor for γ2 receptors). Peak and 10-90% rise (0.8 * pulse) are thus
     independent of ALLO, as measured (Cooper et al. 1999). ``tau`` and ``gain`` are set by
-    :func:`drug_update_code` at the start of every step.
+    :func:`drug_update_code` whenever the concentration samples change (``sample_dt``).
     """
     return f"""
 dg_{name}/dt = gain_{name}*T_{name} - g_{name}/tau_{name} : siemens

@@ -12,14 +12,22 @@ from collections.abc import Callable, Mapping
 import brian2 as b2
 import numpy as np
 
-from allonet.analysis.fear import cs_rates
+from allonet.analysis.fear import (
+    READOUT_UNITS,
+    baseline_rates,
+    cs_rates,
+    ensemble_overlap,
+    freezing_table,
+    neuron_classes,
+    weights_at_phases,
+)
 from allonet.engine import Condition, run_conditions
 from allonet.model import build_model
 from allonet.model.builder import PLASTICITY_GATE
 from allonet.protocols.schedule import Timeline, rate_arrays, silence_arrays, timeline
 from allonet.spec import ResolvedSpecs, concentration_at_hours
 from allonet.store import Column, RunData
-from allonet.units import to_nM, to_seconds
+from allonet.units import parse_dimensioned, to_nM, to_seconds
 
 
 def drug_arrays(specs: ResolvedSpecs, duration: float) -> tuple[np.ndarray, np.ndarray, float]:
@@ -36,6 +44,11 @@ def drug_arrays(specs: ResolvedSpecs, duration: float) -> tuple[np.ndarray, np.n
     bz = np.stack([np.full(len(t_sim), to_nM(exp.drugs.benzodiazepine.get(r, "0 nM")))
                    for r in regions], axis=1)
     return allo, bz, step
+
+
+def to_hz(text: str) -> float:
+    """Rate text ("20 Hz") to a float in Hz."""
+    return float(parse_dimensioned(text, "rate"))
 
 
 def readout_groups(specs: ResolvedSpecs) -> dict[str, tuple[str, int, int]]:
@@ -58,7 +71,7 @@ def run(specs: ResolvedSpecs, device: str,
     resolution = to_seconds(proto.resolution)
     allo, bz, sample_dt = drug_arrays(specs, line.duration)
     readout = proto.readout_population
-    plastic = net.populations[readout].coincidence is not None
+    plastic = [name for name, pop in net.populations.items() if pop.coincidence is not None]
     weight_every = max(1, round(to_seconds(proto.weight_sample_interval)
                                 / to_seconds(net.integration.dt)))
 
@@ -73,12 +86,12 @@ def run(specs: ResolvedSpecs, device: str,
                                                   name=f"silence_{pop}")
                   for pop, v in silenced.items()}
         model = build_model(net, allo_nM, bz_nM, sample_dt, exp.drugs.benzodiazepine_name, timed,
-                            {readout: weight_every} if plastic else None)
+                            dict.fromkeys(plastic, weight_every))
         monitors = {name: b2.SpikeMonitor(model.groups[name], name=f"spikes_{name}")
                     for name in net.populations}
-        if plastic:
-            monitors["weights"] = b2.EventMonitor(model.groups[readout], "sample",
-                                                  variables=["w_cs", "w_ctx"], name="weights")
+        for name in plastic:
+            monitors[f"weights_{name}"] = b2.EventMonitor(
+                model.groups[name], "sample", variables=["w_cs", "w_ctx"], name=f"weights_{name}")
         return model, monitors
 
     def collect(monitors: Mapping) -> dict[str, np.ndarray]:
@@ -86,32 +99,63 @@ def run(specs: ResolvedSpecs, device: str,
         for name in net.populations:
             out[f"{name}/t"] = np.array(monitors[name].t / b2.second)
             out[f"{name}/i"] = np.array(monitors[name].i[:])
-        if plastic:
-            mon, n = monitors["weights"], net.populations[readout].n
+        for name in plastic:
+            mon, n = monitors[f"weights_{name}"], net.populations[name].n
             order = np.lexsort((np.asarray(mon.i[:]), np.asarray(mon.t / b2.second)))
-            out["w_t"] = np.asarray(mon.t / b2.second)[order][::n]
+            out[f"{name}/w_t"] = np.asarray(mon.t / b2.second)[order][::n]
             for var in ("w_cs", "w_ctx"):
-                out[var] = np.asarray(getattr(mon, var) / b2.siemens)[order].reshape(-1, n)
+                out[f"{name}/{var}"] = np.asarray(getattr(mon, var) / b2.siemens)[order].reshape(
+                    -1, n)
         return out
 
     # Rate and silence values are TimedArray data, not code: runs that differ only in them share
     # one binary (the array shapes and which arrays exist are structure).
-    structure = {"network": net.model_dump(mode="json"),
+    structure = {"family": f"fear/{net.name}", "network": net.model_dump(mode="json"),
+                 "plastic": plastic,
                  "benzodiazepine": exp.drugs.benzodiazepine_name, "duration": line.duration,
                  "arrays": sorted((k, v.shape) for k, v in (rates | silenced).items()),
                  "readout": readout, "weight_dt": proto.weight_sample_interval}
     [result], record = run_conditions(device, factory, collect, [Condition("run", allo, bz)],
                                       line.duration, to_seconds(net.integration.dt), exp.seed,
                                       structure, progress)
-    datasets = _datasets(specs, line, result, allo, sample_dt)
-    table = cs_rates({k: v.data for k, v in datasets.items()}, readout_groups(specs))
-    units = {"phase": "str", "trial": "1", "context": "str", "group": "str", "rate": "Hz"}
-    datasets |= {f"readouts/cs_rates/{k}": Column(v, units[k]) for k, v in table.items()}
+    datasets = _datasets(specs, line, result, allo, sample_dt, plastic)
+    datasets |= readouts(specs, {k: v.data for k, v in datasets.items()})
     return RunData(attrs={"build": record.as_dict()}, spec=specs.as_dict(), datasets=datasets)
 
 
+def readouts(specs: ResolvedSpecs, data: Mapping[str, np.ndarray]) -> dict[str, Column]:
+    """Every readout table of a fear run, computed from the run's own datasets."""
+    proto = specs.experiment.protocol
+    tables = {"cs_rates": cs_rates(data, readout_groups(specs))}
+    # Background only: the second half of the settling period, before any context or CS.
+    first = float(data["phases/start"][0])
+    tables["baseline_rates"] = baseline_rates(
+        data, {n: p.n for n, p in specs.network.populations.items()}, first / 2, first)
+    if proto.freezing:
+        tables["freezing"] = freezing_table(tables["cs_rates"], proto.freezing.population,
+                                            to_hz(proto.freezing.saturation))
+    if proto.neuron_classes:
+        c = proto.neuron_classes
+        tables["neuron_classes"] = neuron_classes(
+            data, proto.readout_population, specs.network.populations[proto.readout_population].n,
+            c.control, c.conditioned, c.extinguished, c.last_trials, to_hz(c.min_rate))
+    if proto.ensemble_population:
+        tables["ensemble_overlap"] = ensemble_overlap(
+            data, proto.ensemble_population, specs.network.populations[proto.ensemble_population].n,
+            to_hz(proto.ensemble_threshold))
+    plastic = [n for n, p in specs.network.populations.items() if p.coincidence is not None]
+    if plastic:
+        tables["weights"] = weights_at_phases(data, {n: specs.network.populations[n].subgroups
+                                                     for n in plastic})
+    out = {}
+    for name, table in tables.items():
+        out |= {f"readouts/{name}/{k}": Column(v, READOUT_UNITS.get(k, "1"))
+                for k, v in table.items()}
+    return out
+
+
 def _datasets(specs: ResolvedSpecs, line: Timeline, result: dict[str, np.ndarray],
-              allo: np.ndarray, sample_dt: float) -> dict[str, Column]:
+              allo: np.ndarray, sample_dt: float, plastic: list[str]) -> dict[str, Column]:
     net, clock = specs.network, specs.experiment.clock
     d: dict[str, Column] = {}
     for name in net.populations:
@@ -124,6 +168,8 @@ def _datasets(specs: ResolvedSpecs, line: Timeline, result: dict[str, np.ndarray
     for key in ("cs_start", "cs_stop", "us_start", "us_stop"):
         d[f"epochs/{key}"] = Column(np.array([getattr(e, key) for e in epochs]), "s")
     d["phases/name"] = Column(np.array([p[0] for p in line.phase_bounds]), "str")
+    d["phases/context"] = Column(np.array([p.context or "" for p in
+                                           specs.experiment.protocol.phases]), "str")
     d["phases/start"] = Column(np.array([p[1] for p in line.phase_bounds]), "s")
     d["phases/stop"] = Column(np.array([p[2] for p in line.phase_bounds]), "s")
     t_sim = np.arange(allo.shape[0]) * sample_dt
@@ -131,9 +177,8 @@ def _datasets(specs: ResolvedSpecs, line: Timeline, result: dict[str, np.ndarray
         d[f"allo/{region}/concentration"] = Column(allo[:, column], "nM")
         d[f"allo/{region}/t_sim"] = Column(t_sim, "s")
         d[f"allo/{region}/t_bio"] = Column(clock.bio_hours(t_sim), "h")
-    if "w_t" in result:
-        pop = specs.experiment.protocol.readout_population
-        d[f"weights/{pop}/t"] = Column(result["w_t"], "s")
-        d[f"weights/{pop}/w_cs"] = Column(result["w_cs"], "S")
-        d[f"weights/{pop}/w_ctx"] = Column(result["w_ctx"], "S")
+    for pop in plastic:
+        d[f"weights/{pop}/t"] = Column(result[f"{pop}/w_t"], "s")
+        d[f"weights/{pop}/w_cs"] = Column(result[f"{pop}/w_cs"], "S")
+        d[f"weights/{pop}/w_ctx"] = Column(result[f"{pop}/w_ctx"], "S")
     return d

@@ -219,6 +219,25 @@ class ContextInput(Strict):
     rate: Rate
 
 
+class Freezing(Strict):
+    """Freezing proxy: ``clip(r / saturation, 0, 1)`` of ``population``'s CS-window rate r
+    (a linear-saturating read-out of CeM, as in Krasne et al. 2011)."""
+
+    population: Identifier
+    saturation: Rate
+
+
+class NeuronClasses(Strict):
+    """Phases whose CS rates classify readout neurons (Duggins & Eliasmith criteria): control
+    (before conditioning), conditioned (r_A) and extinguished (r_B, its last trials)."""
+
+    control: Identifier
+    conditioned: Identifier
+    extinguished: Identifier
+    last_trials: int = Field(default=2, ge=1)
+    min_rate: Rate = "5 Hz"  # a class's responding rate must reach this
+
+
 class FearConditioning(Strict):
     """Protocol: phases of CS (and US) presentations in contexts, one continuous run.
 
@@ -237,10 +256,21 @@ class FearConditioning(Strict):
     us_duration: Time = "0 ms"
     phases: list[Phase] = Field(min_length=1)
     readout_population: Identifier
+    freezing: Freezing | None = None
+    #: population whose context ensembles are compared (e.g. CA1 pyramidal cells)
+    ensemble_population: Identifier | None = None
+    ensemble_threshold: Rate = "2 Hz"  # a neuron belongs to a context's ensemble above this rate
+    neuron_classes: NeuronClasses | None = None
     weight_sample_interval: Time = "50 ms"
 
     @model_validator(mode="after")
     def _contexts_known(self) -> FearConditioning:
+        names = [phase.name for phase in self.phases]
+        if self.neuron_classes:
+            for key in ("control", "conditioned", "extinguished"):
+                value = getattr(self.neuron_classes, key)
+                if value not in names:
+                    raise ValueError(f"neuron_classes.{key} = {value!r}: not a phase ({names})")
         for index, phase in enumerate(self.phases):
             if phase.context is not None and phase.context not in self.contexts:
                 raise ValueError(f"phases.{index}.context = {phase.context!r}: not one of "

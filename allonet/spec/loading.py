@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from allonet.errors import SpecError
 from allonet.spec.experiment import ExperimentSpec
-from allonet.spec.network import NetworkSpec
+from allonet.spec.network import NetworkSpec, scaled
 
 # Pydantic error types that only say "this union member did not fit"; a sibling error is clearer.
 _GENERIC_ERRORS = {"dict_type", "model_type", "model_attributes_type", "string_type",
@@ -64,7 +64,9 @@ def validate(model: type[BaseModel], data: dict[str, Any], file: str) -> BaseMod
 def load_network(path: str | Path, overrides: list[tuple[str, str]] = ()) -> NetworkSpec:
     """Load and validate a network spec, applying ``(dotted_path, yaml_value)`` overrides."""
     path = Path(path)
-    spec = validate(NetworkSpec, read_yaml(path), str(path))
+    # Top-level keys starting with "_" only hold YAML anchors (shared parameter sets).
+    data = {k: v for k, v in read_yaml(path).items() if not str(k).startswith("_")}
+    spec = validate(NetworkSpec, data, str(path))
     return _with_overrides(spec, overrides, str(path))
 
 
@@ -95,6 +97,10 @@ def load_experiment(path: str | Path, overrides: list[str] = ()) -> ResolvedSpec
     if not network_path.is_file():
         raise SpecError(str(path), "network", experiment.network, "network spec file not found")
     network = load_network(network_path, net_overrides)
+    try:
+        network = scaled(network)
+    except ValueError as error:
+        raise SpecError(str(network_path), "scale", network.scale, str(error)) from None
     _check_experiment_against_network(experiment, network, str(path))
     return ResolvedSpecs(experiment, network, path, network_path)
 
@@ -162,9 +168,15 @@ def _check_experiment_against_network(exp: ExperimentSpec, net: NetworkSpec, fil
     else:
         checks = {"cs_input": (proto.cs_input, net.inputs),
                   "readout_population": (proto.readout_population, net.populations)}
-        checks |= {f"contexts.{k}.input": (c.input, net.inputs) for k, c in proto.contexts.items()}
+        channels = set(net.inputs) | {ch for inp in net.inputs.values()
+                                      for ch in getattr(inp, "channels", {})}
+        checks |= {f"contexts.{k}.input": (c.input, channels) for k, c in proto.contexts.items()}
         if proto.us_input:
             checks["us_input"] = (proto.us_input, net.inputs)
+        if proto.freezing:
+            checks["freezing.population"] = (proto.freezing.population, net.populations)
+        if proto.ensemble_population:
+            checks["ensemble_population"] = (proto.ensemble_population, net.populations)
         for index, phase in enumerate(proto.phases):
             checks |= {f"phases.{index}.silence.{pop}": (pop, net.populations)
                        for pop in phase.silence}

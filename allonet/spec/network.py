@@ -175,11 +175,25 @@ class SpikeTimesInput(Strict):
 
 
 class PoissonInput(Strict):
-    """Independent Poisson spike trains."""
+    """Independent Poisson spike trains at ``rate``.
+
+    ``channels`` name index ranges [start, stop) that a protocol drives separately (each adds its
+    own rate on top of ``rate``): e.g. entorhinal cells carrying the pattern of one context.
+    Ranges may overlap, giving partly overlapping patterns.
+    """
 
     kind: Literal["poisson"]
     n: PositiveInt
     rate: Rate
+    channels: dict[Identifier, tuple[int, int]] = {}
+
+    @model_validator(mode="after")
+    def _ranges(self) -> PoissonInput:
+        for name, (start, stop) in self.channels.items():
+            if not 0 <= start < stop <= self.n:
+                raise ValueError(f"channels.{name} = [{start}, {stop}]: need 0 <= start < stop "
+                                 f"<= n = {self.n}")
+        return self
 
 
 InputSpec = Annotated[SpikeTimesInput | PoissonInput, Field(discriminator="kind")]
@@ -193,8 +207,11 @@ class Projection(Strict):
     synapse: Identifier
     weight: Conductance
     delay: Time = "1 ms"
-    connect: Literal["all_to_all", "one_to_one", "random"] = "all_to_all"
+    connect: Literal["all_to_all", "one_to_one", "random", "topographic"] = "all_to_all"
+    #: connection probability; for ``topographic`` the peak, falling off as a Gaussian of the
+    #: distance between the relative positions i/N_source and j/N_target, s.d. ``sigma``
     p: Probability = 1.0
+    sigma: Annotated[float, Field(gt=0)] = 0.1
     weight_sd: Conductance = "0 nS"  # Gaussian spread of weights (clipped at 0)
     delay_sd: Time = "0 ms"          # Gaussian spread of delays
     autapses: bool = True            # allow i -> i when source is target
@@ -208,6 +225,9 @@ class NetworkSpec(Strict):
 
     name: Identifier
     description: str = ""
+    #: multiplies population and input sizes (and index ranges), keeping in-degrees: random and
+    #: topographic connection probabilities from scaled sources are divided by it
+    scale: Annotated[float, Field(gt=0)] = 1.0
     integration: Integration = Integration()
     regions: list[Identifier] = Field(min_length=1)
     synapses: dict[Identifier, SynapseType] = {}
@@ -243,9 +263,6 @@ class NetworkSpec(Strict):
                     f"projections.{name}.target = {proj.target!r}: not a population "
                     f"({sorted(self.populations)})"
                 )
-            if proj.plastic and proj.connect != "one_to_one":
-                raise ValueError(f"projections.{name}.connect = {proj.connect!r}: plastic "
-                                 "(coincidence) inputs must be one_to_one")
             if proj.plastic and self.populations[proj.target].coincidence is None:
                 raise ValueError(f"projections.{name}.plastic = {proj.plastic!r}: target "
                                  f"{proj.target!r} has no coincidence rule")
@@ -257,8 +274,40 @@ class NetworkSpec(Strict):
         return self
 
 
+def scaled(spec: NetworkSpec) -> NetworkSpec:
+    """``spec`` with sizes multiplied by ``spec.scale`` and in-degrees kept; scale becomes 1."""
+    k = spec.scale
+    if k == 1.0:
+        return spec
+
+    def size(n: int) -> int:
+        return max(1, round(n * k))
+
+    def span(r: tuple[int, int] | None) -> tuple[int, int] | None:
+        return None if r is None else (round(r[0] * k), max(round(r[0] * k) + 1, round(r[1] * k)))
+
+    data = spec.model_dump()
+    data["scale"] = 1.0
+    data["description"] = f"{spec.description} [sizes x{k:g} of the spec]".strip()
+    for pop in data["populations"].values():
+        pop["n"] = size(pop["n"])
+        pop["subgroups"] = {name: span(r) for name, r in pop["subgroups"].items()}
+    for inp in data["inputs"].values():
+        inp["n"] = size(inp["n"])
+        if inp["kind"] == "poisson":
+            inp["channels"] = {name: span(r) for name, r in inp["channels"].items()}
+        elif inp["indices"] is not None:
+            raise ValueError("spike_times inputs with explicit indices cannot be scaled")
+    for proj in data["projections"].values():
+        proj["source_range"], proj["target_range"] = span(proj["source_range"]), span(
+            proj["target_range"])
+        if proj["connect"] in ("random", "topographic"):
+            proj["p"] = min(1.0, proj["p"] / k)
+    return NetworkSpec.model_validate(data)
+
+
 __all__ = [
     "AmpaSynapse", "GabaASynapse", "InputSpec", "Integration", "NetworkSpec",
     "NeuronParams", "NmdaSynapse", "PoissonInput", "Population", "Projection", "SpikeTimesInput",
-    "SynapseType", "Tonic",
+    "SynapseType", "Tonic", "scaled",
 ]

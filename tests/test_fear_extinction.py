@@ -1,0 +1,207 @@
+"""The amygdala-hippocampus circuit reproduces science.md section 3 (results 1-9) and issue 3's
+acceptance (contexts, hippocampal silencing, ALLO dose-response), as means over seeds.
+
+All runs share one compiled binary (seeds, ALLO levels and silencing are run-time values) and are
+simulated once per session by the ``fear_runs`` fixture (two worker processes).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from allonet.analysis.fear import fear_ratio, rates_by_trial
+from allonet.pharmacology import PROFILES, decay_factor
+
+pytestmark = pytest.mark.science
+
+LEVELS_NM = (0, 30, 100, 300, 1000)
+
+
+def mean_rates(runs, group, phase):
+    """Mean over runs of ``group``'s CS rates per trial of ``phase`` (Hz)."""
+    return np.mean([rates_by_trial(r.table("readouts/cs_rates"), group, phase) for r in runs],
+                   axis=0)
+
+
+def weight(runs, group, phase, which="w_cs"):
+    """Mean over runs of the BA subgroup's mean weight (S) at the start of ``phase``."""
+    values = []
+    for r in runs:
+        t = r.table("readouts/weights")
+        rows = (t["population"] == "BA") & (t["group"] == group) & (t["phase"] == phase)
+        values.append(t[which][rows][0])
+    return float(np.mean(values))
+
+
+def freezing(runs, phase):
+    """Mean freezing proxy over runs and the CS of ``phase``."""
+    values = []
+    for r in runs:
+        t = r.table("readouts/freezing")
+        values.append(t["freezing"][t["phase"] == phase].mean())
+    return float(np.mean(values))
+
+
+def test_result1_baseline(fear_runs):
+    tables = [r.table("readouts/baseline_rates") for r in fear_runs["base"]]
+    rate = {p: np.mean([t["rate"][t["population"] == p][0] for t in tables])
+            for p in tables[0]["population"]}
+    for principal in ("LA", "BA"):
+        assert rate[principal] < 1.0, (principal, rate[principal])
+    for pv in ("LA_pv", "BA_pv"):
+        assert 5.0 <= rate[pv] <= 20.0, (pv, rate[pv])
+
+
+def test_result2_conditioning(fear_runs):
+    fear = mean_rates(fear_runs["base"], "fear", "conditioning")
+    ext = mean_rates(fear_runs["base"], "extinction", "conditioning")
+    assert fear[-1] >= 5 * fear[0] and fear[-1] >= 1.5, fear
+    assert np.all(ext < 0.5), ext
+
+
+def test_result3_context_specific_weights(fear_runs):
+    runs = fear_runs["base"]
+    for which in ("w_cs", "w_ctx"):
+        assert weight(runs, "fear", "recall", which) >= 1.5 * weight(runs, "fear", "habituation",
+                                                                      which)
+    assert weight(runs, "extinction", "recall") <= weight(runs, "extinction", "habituation")
+
+
+def test_result4_extinction(fear_runs):
+    runs = fear_runs["base"]
+    fear_cond = mean_rates(runs, "fear", "conditioning")
+    fear = mean_rates(runs, "fear", "extinction")
+    ext = mean_rates(runs, "extinction", "extinction")
+    assert ext[-1] >= 2.0 and ext[-1] >= 10 * ext[0], ext
+    assert fear[-1] <= 0.2 * fear_cond[-1], (fear, fear_cond)
+    crossing = int(np.argmax(ext > fear))
+    assert ext[crossing] > fear[crossing] and crossing <= 2, (fear, ext)
+
+
+def test_result5_extinction_does_not_erase(fear_runs):
+    runs = fear_runs["base"]
+    assert weight(runs, "fear", "end") >= 1.3 * weight(runs, "fear", "habituation")
+
+
+def test_result6_abaa_renewal(fear_runs):
+    runs = fear_runs["base"]
+    fear_ext = mean_rates(runs, "fear", "extinction")
+    ext_ext = mean_rates(runs, "extinction", "extinction")
+    fear = mean_rates(runs, "fear", "test_A").mean()
+    ext = mean_rates(runs, "extinction", "test_A").mean()
+    assert fear >= 5 * fear_ext[-1], (fear, fear_ext)
+    assert ext <= 0.5 * ext_ext[-1], (ext, ext_ext)
+    assert fear_ratio(fear, ext) >= 0.5
+    for which in ("w_cs", "w_ctx"):
+        before = weight(runs, "fear", "test_B", which)
+        after = weight(runs, "fear", "end", which)
+        assert abs(after - before) < 0.05 * before
+
+
+def test_result7_freezing(fear_runs):
+    runs = fear_runs["base"]
+    pre, post = freezing(runs, "habituation"), freezing(runs, "recall")
+    test_b, test_a, test_c = (freezing(runs, p) for p in ("test_B", "test_A", "test_C"))
+    assert post >= 0.5 and post >= 2 * pre, (pre, post)
+    assert test_b <= 0.5 * post, (test_b, post)
+    assert test_a >= 1.5 * test_b, (test_a, test_b)
+    assert test_c > test_b, (test_c, test_b)
+
+
+def test_result8_distinct_populations_and_la_ensemble(fear_runs):
+    runs = fear_runs["base"]
+    fractions = {}
+    for r in runs:
+        t = r.table("readouts/neuron_classes")
+        for name, value in zip(t["class"], t["fraction"], strict=True):
+            fractions.setdefault(name, []).append(value)
+    mean = {k: float(np.mean(v)) for k, v in fractions.items()}
+    assert mean["fear"] >= 0.05 and mean["extinction"] >= 0.05, mean
+    assert mean["overlap"] < 0.10, mean
+    la_pre = mean_rates(runs, "LA", "habituation").mean()
+    la_post = mean_rates(runs, "LA", "recall").mean()
+    la_ext = mean_rates(runs, "LA", "test_B").mean()
+    assert la_post >= 1.5 * la_pre, (la_pre, la_post)
+    assert la_ext <= 0.7 * la_post, (la_ext, la_post)
+
+
+def test_result9_interneuron_block_releases_extinction_group(fear_runs):
+    seeds = len(fear_runs["block50"])
+    baseline = mean_rates(fear_runs["base"][:seeds], "extinction", "extinction")[-1]
+    half = mean_rates(fear_runs["block50"], "extinction", "extinction")[-1]
+    most = mean_rates(fear_runs["block90"], "extinction", "extinction")[-1]
+    assert half >= 1.5 * baseline, (baseline, half)
+    assert most >= 4 * baseline, (baseline, most)
+
+
+def _cs_mean(runs, group):
+    """Mean over runs of ``group``'s CS rate averaged over every CS of the run (Hz)."""
+    values = []
+    for r in runs:
+        t = r.table("readouts/cs_rates")
+        values.append(t["rate"][t["group"] == group].mean())
+    return float(np.mean(values))
+
+
+def test_allo_lowers_cs_responses_monotonically(fear_runs):
+    """Acceptance 4 and result 9: CeM and BA CS rates fall with ALLO at 0-1000 nM."""
+    for group in ("CeM", "BA"):
+        rates = [_cs_mean(fear_runs[f"allo{c}"], group) for c in LEVELS_NM]
+        assert all(b < a for a, b in zip(rates, rates[1:], strict=False)), (group, rates)
+        assert rates[LEVELS_NM.index(300)] < _cs_mean(fear_runs["allo0"], group)
+
+
+def _orderings_hold(runs) -> list[str]:
+    failed = []
+    fear = mean_rates(runs, "fear", "conditioning")
+    if not fear[-1] > 2 * fear[0]:
+        failed.append("conditioning")
+    fear_e = mean_rates(runs, "fear", "extinction")
+    ext_e = mean_rates(runs, "extinction", "extinction")
+    if not (ext_e[-1] > fear_e[-1] and ext_e[0] < fear_e[0]):
+        failed.append("extinction crossover")
+    fear_a = mean_rates(runs, "fear", "test_A").mean()
+    ext_a = mean_rates(runs, "extinction", "test_A").mean()
+    if not (fear_ratio(fear_a, ext_a) >= 0.5 and fear_a > fear_e[-1]):
+        failed.append("renewal")
+    return failed
+
+
+def test_learning_survives_allo_up_to_a_twofold_decay(fear_runs):
+    """Result 9 and acceptance 4: conditioning, extinction and renewal at every level whose BLA
+    decay factor is at most 2 (and at <= 100 nM)."""
+    bla = PROFILES["BLA"]
+    levels = [c for c in LEVELS_NM if c <= 100 or decay_factor(c, bla) <= 2.0]
+    assert 100 in levels
+    for c in levels:
+        assert _orderings_hold(fear_runs[f"allo{c}"]) == [], c
+
+
+def test_ca1_contexts_are_distinct(fear_runs):
+    overlaps = []
+    for r in fear_runs["base"]:
+        t = r.table("readouts/ensemble_overlap")
+        overlaps.append(t["overlap"][t["pair"] == "A-B"][0])
+    assert np.mean(overlaps) < 0.30, overlaps
+
+
+def test_silencing_ca1_abolishes_renewal(fear_runs):
+    """Hippocampal inactivation during the tests (Corcoran & Maren 2001): the A-test fear ratio
+    falls to the B-test level of intact animals."""
+    runs = fear_runs["ca1_off"]
+    intact = fear_runs["base"][:len(runs)]
+
+    def ratio(group_runs, phase):
+        return fear_ratio(mean_rates(group_runs, "fear", phase).mean(),
+                          mean_rates(group_runs, "extinction", phase).mean())
+
+    assert ratio(intact, "test_A") >= 0.5
+    assert ratio(runs, "test_A") <= ratio(intact, "test_B") + 0.1, (
+        ratio(runs, "test_A"), ratio(intact, "test_B"))
+
+
+def test_runs_share_one_binary(fear_runs):
+    builds = [r.attrs["build"] for runs in fear_runs.values() for r in runs]
+    assert len({b["structure_hash"] for b in builds}) <= 2  # silencing adds rank variables
+    assert sum(b["compiled"] for b in builds) <= 2

@@ -98,6 +98,21 @@ def _is_parameter(value: Any) -> bool:
     return False
 
 
+def _plasticity(specs: ResolvedSpecs) -> list[str]:
+    """Plasticity section: the coincidence rule's state and synaptic code per plastic input."""
+    net = specs.network
+    plastic = {k: p for k, p in net.projections.items() if p.plastic}
+    if not plastic:
+        return []
+    lines = ["## Plasticity", "", "CS x context coincidence rule (Vlachos et al. 2011) on the "
+             "inputs below; constants per population under `populations.<name>.coincidence`.",
+             "", "```", eq.coincidence_equations().strip()]
+    for name, proj in plastic.items():
+        lines += ["", f"# {name}: {proj.source} -> {proj.target} ({proj.plastic} input), on_pre",
+                  eq.coincidence_on_pre(proj.plastic, proj.synapse)]
+    return [*lines, "```", ""]
+
+
 def describe(specs: ResolvedSpecs) -> str:
     """Markdown description of an experiment's network and protocol, parameters with sources."""
     net = specs.network
@@ -109,7 +124,7 @@ def describe(specs: ResolvedSpecs) -> str:
         ["Regions (ALLO compartments)", ", ".join(net.regions)],
         ["Synapse types", ", ".join(f"{k} ({v.kind})" for k, v in net.synapses.items())],
         ["Integration", f"{net.integration.method}, dt = {net.integration.dt}"],
-        ["Protocol", specs.experiment.protocol.kind],
+        ["Protocol", specs.experiment.protocol.kind if specs.experiment else "-"],
     ])
     lines += ["", "## Populations", ""]
     lines += _table(["Name", "Size", "Model", "Region", "ALLO profile", "Tonic g0", "Clamp"], [
@@ -129,8 +144,11 @@ def describe(specs: ResolvedSpecs) -> str:
             lines.append(eq.exponential_pair_equations(name, syn.kind == "nmda").strip())
     lines += ["", "# drug update, per concentration sample", eq.drug_update_code({
         n: s.gamma2 for n, s in net.synapses.items() if s.kind == "gaba_a"}), "```", ""]
-    for title, path in (("Network parameters", specs.network_path),
-                        ("Experiment parameters", specs.experiment_path)):
+    lines += _plasticity(specs)
+    files = [("Network parameters", specs.network_path)]
+    if specs.experiment_path:
+        files.append(("Experiment parameters", specs.experiment_path))
+    for title, path in files:
         lines += [f"## {title} ({Path(path).name})", ""]
         lines += _table(["Parameter", "Value", "Source"], [
             [f"`{p.path}`", p.value, p.source or "**MISSING**"] for p in parameters(path)])

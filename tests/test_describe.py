@@ -30,3 +30,14 @@ def test_description_lists_parameters_with_sources():
     assert "| `synapses.gaba_a.tau0` | 7 ms | PV basket -> principal decay" in text
     assert "**MISSING**" not in text
     assert "dg_gaba_a/dt" in text
+
+
+def test_describe_network_spec_lists_every_parameter_with_source(tmp_path):
+    from conftest import run_cli
+
+    out = tmp_path / "model.md"
+    assert run_cli("describe", REPO / "networks" / "amygdala_hippocampus.yaml", "-o", out) == 0
+    text = out.read_text()
+    assert "**MISSING**" not in text
+    assert "## Plasticity" in text and "CA1_BAfear" in text
+    assert "| `synapses.gaba_som.tau0` | 29 ms |" in text

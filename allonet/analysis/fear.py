@@ -17,16 +17,23 @@ def window_rate(times: np.ndarray, ids: np.ndarray, start: float, stop: float, f
     return float(hit.sum()) / ((last - first) * (stop - start))
 
 
+def cs_window(data: Mapping[str, np.ndarray], k: int) -> tuple[float, float]:
+    """Start and stop (s) of trial ``k``'s CS-evoked window: the CS up to the US onset, so that
+    US-evoked firing in conditioning is not counted as a CS response."""
+    start, stop = float(data["epochs/cs_start"][k]), float(data["epochs/cs_stop"][k])
+    return start, min(stop, float(data["epochs/us_start"][k]))
+
+
 def cs_rates(data: Mapping[str, np.ndarray], groups: Mapping[str, tuple[str, int, int]]
              ) -> dict[str, np.ndarray]:
-    """Table of CS-window rates: one row per (trial, group).
+    """Table of CS-window rates (see :func:`cs_window`): one row per (trial, group).
 
     ``groups`` maps a group label to (population, first, last) neuron indices; trials come from
     the ``epochs/*`` table.
     """
     rows: dict[str, list] = {k: [] for k in ("phase", "trial", "context", "group", "rate")}
     for k in range(len(data["epochs/phase"])):
-        start, stop = data["epochs/cs_start"][k], data["epochs/cs_stop"][k]
+        start, stop = cs_window(data, k)
         for label, (pop, first, last) in groups.items():
             rate = window_rate(data[f"spikes/{pop}/timestamps"], data[f"spikes/{pop}/node_ids"],
                                start, stop, first, last)
@@ -81,7 +88,7 @@ def per_neuron_cs_rate(data: Mapping[str, np.ndarray], population: str, n: int, 
     counts = np.zeros(n)
     duration = 0.0
     for k in rows:
-        start, stop = data["epochs/cs_start"][k], data["epochs/cs_stop"][k]
+        start, stop = cs_window(data, k)
         hit = (times >= start) & (times < stop)
         counts += np.bincount(ids[hit].astype(np.int64), minlength=n)[:n]
         duration += stop - start

@@ -13,7 +13,9 @@ from pathlib import Path
 from allonet import cache
 from allonet.errors import UserError
 from allonet.report import metadata_table, readout_table
-from allonet.spec import load_experiment
+from allonet.spec import ResolvedSpecs, load_experiment
+from allonet.spec.loading import load_network, read_yaml
+from allonet.spec.network import scaled
 from allonet.store import check_writable, read_run
 
 
@@ -53,12 +55,20 @@ def _parser() -> argparse.ArgumentParser:
                           metavar="KEY=VALUE")
     validate.set_defaults(func=_cmd_validate)
     describe = sub.add_parser("describe", help="write a model description (Markdown) of a spec")
-    describe.add_argument("spec", type=Path, help="experiments/*.yaml")
+    describe.add_argument("spec", type=Path, help="experiments/*.yaml or networks/*.yaml")
     describe.add_argument("-o", "--output", type=Path, help="Markdown file (default: stdout)")
     describe.set_defaults(func=_cmd_describe)
     cache_cmd = sub.add_parser("cache", help="show (or --clear) the compiled-code cache")
     cache_cmd.add_argument("--clear", action="store_true")
     cache_cmd.set_defaults(func=_cmd_cache)
+    from allonet.export.cli import add_parser as add_export_parser
+    from allonet.plotting.cli import add_parser as add_plot_parser
+
+    add_plot_parser(sub)
+    add_export_parser(sub)
+    from allonet.sweep.cli import add_parser as add_sweep_parser
+
+    add_sweep_parser(sub)
     return parser
 
 
@@ -104,7 +114,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_describe(args: argparse.Namespace) -> int:
     from allonet.describe import describe
 
-    text = describe(load_experiment(args.spec))
+    text = describe(_load_for_description(args.spec))
     if args.output:
         check_writable(args.output, overwrite=True)
         args.output.write_text(text)
@@ -112,6 +122,14 @@ def _cmd_describe(args: argparse.Namespace) -> int:
     else:
         print(text)
     return 0
+
+
+def _load_for_description(path: Path) -> ResolvedSpecs:
+    """An experiment spec with its network, or a network spec alone."""
+    data = read_yaml(path)
+    if "populations" in data:
+        return ResolvedSpecs(None, scaled(load_network(path)), None, path)
+    return load_experiment(path)
 
 
 def _cmd_cache(args: argparse.Namespace) -> int:

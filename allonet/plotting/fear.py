@@ -1,101 +1,83 @@
-"""Figure of a ``fear_conditioning`` run: raster with phases and CS, rates per trial, weights."""
+"""Overview of a ``fear_conditioning`` run (drawn by ``allonet run``): raster of the readout
+population, CS rates of its subgroups per trial, and their mean CS and context weights."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from allonet.plotting.style import DOUBLE_COLUMN, RC, panel_label
+from allonet.plotting import common
+from allonet.plotting.style import DOUBLE_COLUMN, RC, panel_label, role_color
 from allonet.store import RunFile
-
-_GROUP_COLORS = {"fear": "#D55E00", "extinction": "#0072B2"}  # Okabe-Ito, colour-blind safe
-_PHASE_SHADES = ("#f2f2f2", "#ffffff")
 
 
 def fear_figure(run: RunFile) -> plt.Figure:
-    """(A) raster of the readout population and interneurons with phases and CS shaded, (B) CS
-    rates of the fear and extinction groups per trial, (C) mean CS and context weights."""
-    proto = run.spec["experiment"]["protocol"]
-    net = run.spec["network"]
-    readout = proto["readout_population"]
-    subgroups = net["populations"][readout]["subgroups"]
+    """(A) raster of the readout population (subgroups coloured) over phases shaded by context,
+    with CS and US spans; (B) CS-window rates (Hz) of its subgroups per CS; (C) mean CS (solid)
+    and context (dashed) weights (nS) of its subgroups."""
+    readout = common.protocol(run)["readout_population"]
+    subgroups = common.subgroups(run, readout)
     with plt.rc_context(RC):
-        fig = plt.figure(figsize=(DOUBLE_COLUMN, 5.2), constrained_layout=True)
+        fig = plt.figure(figsize=(DOUBLE_COLUMN, 5.0), layout="constrained")
         grid = fig.add_gridspec(2, 2, height_ratios=[1.3, 1])
         raster = fig.add_subplot(grid[0, :])
         rates = fig.add_subplot(grid[1, 0])
-        weights = fig.add_subplot(grid[1, 1], sharex=raster)
+        weights = fig.add_subplot(grid[1, 1])
         _raster(raster, run, readout, subgroups)
         _rates(rates, run, subgroups)
         _weights(weights, run, readout, subgroups)
         for ax, label in zip((raster, rates, weights), "ABC", strict=True):
-            panel_label(ax, label)
+            panel_label(ax, label, x=-0.06 if ax is raster else -0.17)
+        handles = common.session_legend_handles(run) + [
+            plt.Line2D([], [], color=role_color(name, k), marker="o", ms=3, label=name)
+            for k, name in enumerate(subgroups)] + [
+            plt.Line2D([], [], color="0.2", lw=1.2, label="CS weight"),
+            plt.Line2D([], [], color="0.2", lw=1.0, ls="--", label="context weight")]
+        fig.legend(handles=handles, loc="outside upper center", ncol=len(handles), fontsize=6)
     return fig
 
 
-def _shade(ax: plt.Axes, run: RunFile, label: bool = True) -> None:
-    names, starts, stops = (run.data[f"phases/{k}"] for k in ("name", "start", "stop"))
-    for k, (name, start, stop) in enumerate(zip(names, starts, stops, strict=True)):
-        ax.axvspan(start, stop, color=_PHASE_SHADES[k % 2], zorder=0, lw=0)
-        if label:
-            ax.text((start + stop) / 2, 1.01, name, transform=ax.get_xaxis_transform(),
-                    ha="center", va="bottom", fontsize=7)
-    for start, stop in zip(run.data["epochs/cs_start"], run.data["epochs/cs_stop"], strict=True):
-        ax.axvspan(start, stop, color="#F0E442", alpha=0.35, zorder=0, lw=0)
-    us = run.data["epochs/us_stop"] > run.data["epochs/us_start"]
-    for start, stop in zip(run.data["epochs/us_start"][us], run.data["epochs/us_stop"][us],
-                           strict=True):
-        ax.axvspan(start, stop, color="#CC79A7", alpha=0.5, zorder=0, lw=0)
-
-
 def _raster(ax: plt.Axes, run: RunFile, readout: str, subgroups: dict) -> None:
-    _shade(ax, run)
-    t = run.data[f"spikes/{readout}/timestamps"]
-    i = run.data[f"spikes/{readout}/node_ids"].astype(int)
-    ax.plot(t, i, ",", color="0.45", rasterized=True)
-    for name, (first, last) in subgroups.items():
-        sel = (i >= first) & (i < last)
-        ax.plot(t[sel], i[sel], ",", color=_GROUP_COLORS.get(name, "C2"), rasterized=True)
-    ax.set_xlim(0, run.data["phases/stop"].max())
-    ax.set_ylabel(f"{readout} neuron")
+    common.shade_session(ax, run)
+    t, i = common.spikes(run, readout)
+    colors = np.full(i.size, "0.35", dtype=object)
+    for k, (name, (first, last)) in enumerate(subgroups.items()):
+        colors[(i >= first) & (i < last)] = role_color(name, k)
+    ax.scatter(t, i, s=1.5, c=list(colors), marker=".", lw=0, rasterized=True, zorder=2)
+    ax.set_xlim(0, common.duration(run))
+    ax.set_ylim(-0.5, common.population_size(run, readout) - 0.5)
+    ax.set_ylabel(f"{readout} neuron (index)")
     ax.set_xlabel("time (s)")
 
 
 def _rates(ax: plt.Axes, run: RunFile, subgroups: dict) -> None:
     table = run.table("readouts/cs_rates")
-    phases = list(dict.fromkeys(run.data["epochs/phase"]))
-    offset = 0
-    for k, phase in enumerate(phases):
-        n = int(np.sum(run.data["epochs/phase"] == phase))
-        ax.axvspan(offset + 0.5, offset + n + 0.5, color=_PHASE_SHADES[k % 2], lw=0, zorder=0)
-        ax.text(offset + (n + 1) / 2, 1.01, phase, transform=ax.get_xaxis_transform(),
-                ha="center", va="bottom", fontsize=7)
-        for name in subgroups:
-            rows = (table["group"] == name) & (table["phase"] == phase)
-            order = np.argsort(table["trial"][rows])
-            ax.plot(offset + 1 + np.arange(n), table["rate"][rows][order], "o-", ms=3, lw=1,
-                    color=_GROUP_COLORS.get(name, "C2"), label=name if k == 0 else None)
-        offset += n
-    ax.set_xlim(0.5, offset + 0.5)
-    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
-    ax.set_xlabel("CS presentation")
+    positions = common.trial_axis(ax, run)
+    for k, name in enumerate(subgroups):
+        rows = table["group"] == name
+        x = np.array([positions[(str(p), int(t))] for p, t in
+                      zip(table["phase"][rows], table["trial"][rows], strict=True)])
+        order = np.argsort(x)
+        ax.plot(x[order], table["rate"][rows][order], "o-", ms=3, lw=1,
+                color=role_color(name, k))
     ax.set_ylabel("CS-window rate (Hz)")
-    ax.legend(frameon=False, loc="upper left")
+    ax.set_ylim(bottom=0)
 
 
 def _weights(ax: plt.Axes, run: RunFile, readout: str, subgroups: dict) -> None:
     key = f"weights/{readout}"
     if f"{key}/t" not in run.data:
+        ax.text(0.5, 0.5, "no weights recorded", transform=ax.transAxes, ha="center")
         ax.set_axis_off()
         return
-    _shade(ax, run, label=False)
+    common.shade_session(ax, run, label=False)
     t = run.data[f"{key}/t"]
-    for name, (first, last) in subgroups.items():
-        color = _GROUP_COLORS.get(name, "C2")
+    for k, (name, (first, last)) in enumerate(subgroups.items()):
+        color = role_color(name, k)
         ax.plot(t, run.data[f"{key}/w_cs"][:, first:last].mean(axis=1) * 1e9, color=color,
-                lw=1.2, label=f"CS → {name}")
+                lw=1.2)
         ax.plot(t, run.data[f"{key}/w_ctx"][:, first:last].mean(axis=1) * 1e9, color=color,
-                lw=1.0, ls="--", label=f"context → {name}")
+                lw=1.0, ls="--")
+    ax.set_xlim(0, common.duration(run))
     ax.set_xlabel("time (s)")
     ax.set_ylabel("mean weight (nS)")
-    ax.legend(frameon=False, fontsize=6, loc="upper left")

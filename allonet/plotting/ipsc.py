@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from allonet.pharmacology import decay_factor
-from allonet.plotting.style import DOUBLE_COLUMN, RC, panel_label
+from allonet.plotting.style import DOUBLE_COLUMN, RC, SINGLE_COLUMN, panel_label
 from allonet.store import RunFile
 from allonet.units import to_nM
 
@@ -33,10 +33,11 @@ def _x(concentration: np.ndarray) -> np.ndarray:
     return np.where(concentration > 0, concentration, _ZERO_AT)
 
 
-def _traces(ax: plt.Axes, run: RunFile, proto: dict) -> None:
+def _traces(ax: plt.Axes, run: RunFile, proto: dict, neuron: int = 0) -> None:
+    """IPSCs of clamped cell ``neuron`` (one per profile, in profile order) at each condition."""
     t_ms = run.data["traces/t"] * 1e3
-    profile = proto["profiles"][0]
-    traces = run.data[f"traces/{proto['target']}/I_clamp"][:, 0, :] * 1e12
+    profile = proto["profiles"][neuron]
+    traces = run.data[f"traces/{proto['target']}/I_clamp"][:, neuron, :] * 1e12
     concentrations = run.data["conditions/allo_nM"]
     colors = plt.cm.viridis(np.linspace(0, 0.9, len(concentrations)))
     for trace, c, color in zip(traces, concentrations, colors, strict=True):
@@ -82,6 +83,33 @@ def _invariants(ax: plt.Axes, table: dict, proto: dict) -> None:
     ax.set_xscale("log")
     ax.set_ylim(0.5, 1.5)
     ax.set_xlabel("ALLO (nM; 0 drawn at 3)")
-    ax.set_ylabel("relative to 0 nM")
+    ax.set_ylabel("relative to 0 nM (ratio)")
     ax.set_title("peak and rise")
     ax.legend(frameon=False, loc="upper left")
+
+
+def ipsc_traces_figure(run: RunFile) -> plt.Figure:
+    """IPSC traces (pA, outward) at each ALLO concentration, one panel per sensitivity profile
+    recorded (at most four)."""
+    proto = run.spec["experiment"]["protocol"]
+    profiles = list(proto["profiles"])[:4]
+    with plt.rc_context(RC):
+        fig, axes = plt.subplots(1, len(profiles), figsize=(DOUBLE_COLUMN, 2.3), sharey=True,
+                                 squeeze=False, layout="constrained")
+        for index, (ax, profile) in enumerate(zip(axes[0], profiles, strict=True)):
+            _traces(ax, run, proto, index)
+            ax.set_title(f"{profile} profile")
+            if index:
+                ax.set_ylabel("")
+                ax.get_legend().remove()
+    return fig
+
+
+def ipsc_fold_figure(run: RunFile) -> plt.Figure:
+    """Fitted IPSC decay fold (tau / tau at 0 nM) vs ALLO concentration per profile, with the
+    formula and the literature ranges; single column."""
+    proto = run.spec["experiment"]["protocol"]
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(SINGLE_COLUMN, 2.6), layout="constrained")
+        _folds(ax, run.table("readouts/ipsc"), proto)
+    return fig

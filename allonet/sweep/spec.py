@@ -1,0 +1,214 @@
+"""The sweep spec: which experiment, which parameters over which values, which seeds, where to run.
+
+A sweep spec is its own YAML file (``experiments/sweeps/*.yaml``), strict like every allonet spec::
+
+    name: allo_seeds
+    experiment: ../fear_extinction.yaml     # relative to this file
+    set: {device: standalone}               # fixed overrides for every point (like --set)
+    parameters:                             # the design: grid, list, random or latin_hypercube
+      kind: grid
+      values:
+        drugs.allo_default: [0 nM, 10 nM, 100 nM, 1000 nM]
+    seeds: {first: 1, count: 6}             # or a list [1, 2, 3]; x every design point
+    retries: 2                              # extra attempts of a failed point
+    cluster: {kind: slurm, cores: 1, memory: 4 GB, walltime: "01:00:00", queue: normal}
+
+Parameter paths are the dotted paths of ``allonet run --set``; values are YAML values with units
+as text (``"100 nM"``, ``"8 ms"``). Random designs draw numbers between ``low`` and ``high`` in the
+unit both are written in, on a linear or log scale, or pick among listed ``choices``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Field, model_validator
+
+from allonet.errors import SpecError
+from allonet.spec.fields import Strict
+from allonet.spec.loading import read_yaml, validate
+
+_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
+_NUMBER_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-zµ]*)\s*$")
+_WALLTIME = re.compile(r"^(\d+-)?\d{1,3}:\d{2}(:\d{2})?$")
+
+
+def split_quantity(value: object) -> tuple[float, str] | None:
+    """``"100 nM"`` -> ``(100.0, "nM")``, ``3`` -> ``(3.0, "")``; None if not a number (+ unit)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value), ""
+    match = _NUMBER_UNIT.match(str(value)) if isinstance(value, str) else None
+    return (float(match.group(1)), match.group(2)) if match else None
+
+
+def _check_path(path: str) -> str:
+    if not _PATH.match(path):
+        raise ValueError(f"{path!r} is not a dotted parameter path such as 'drugs.allo_default'")
+    if path == "seed":
+        raise ValueError("vary the seed with the sweep's 'seeds' field, not as a parameter")
+    return path
+
+
+ParamPath = Annotated[str, AfterValidator(_check_path)]
+
+
+class GridDesign(Strict):
+    """Every combination of the listed values (cartesian product, first path varies slowest)."""
+
+    kind: Literal["grid"]
+    values: dict[ParamPath, list[Any]] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _non_empty(self) -> GridDesign:
+        for path, values in self.values.items():
+            if not values:
+                raise ValueError(f"values.{path}: needs at least one value")
+        return self
+
+
+class ListDesign(Strict):
+    """Explicit points, each a mapping of parameter path to value."""
+
+    kind: Literal["list"]
+    points: list[dict[ParamPath, Any]] = Field(min_length=1)
+
+
+class Range(Strict):
+    """A numeric interval ``[low, high]`` written with one unit (``"1 nM"``, ``"1000 nM"``)."""
+
+    low: Any
+    high: Any
+    scale: Literal["linear", "log"] = "linear"
+    integer: bool = False  # round draws to whole numbers (e.g. population sizes)
+
+    @model_validator(mode="after")
+    def _numbers_in_one_unit(self) -> Range:
+        low, high = split_quantity(self.low), split_quantity(self.high)
+        if low is None or high is None:
+            raise ValueError("low and high must be numbers, optionally with a unit ('100 nM')")
+        if low[1] != high[1]:
+            raise ValueError(f"low and high must use the same unit (got {low[1]!r}, {high[1]!r})")
+        if not low[0] < high[0]:
+            raise ValueError(f"low must be below high (got {self.low}, {self.high})")
+        if self.scale == "log" and low[0] <= 0:
+            raise ValueError("a log scale needs low > 0")
+        return self
+
+    @property
+    def bounds(self) -> tuple[float, float, str]:
+        """``(low, high, unit)`` as numbers in the unit written."""
+        (low, unit), (high, _) = split_quantity(self.low), split_quantity(self.high)
+        return low, high, unit
+
+
+class SampledDesign(Strict):
+    """``n`` points drawn at random (``random``) or stratified (``latin_hypercube``), reproducibly.
+
+    Each parameter is a :class:`Range` or a list of choices.
+    """
+
+    kind: Literal["random", "latin_hypercube"]
+    n: int = Field(ge=1, le=1_000_000)
+    seed: int = Field(default=0, ge=0)  # of the design's random generator (not the model's)
+    digits: int = Field(default=4, ge=1, le=15)  # significant digits kept in drawn values
+    ranges: dict[ParamPath, Range | list[Any]] = Field(min_length=1)
+
+
+Design = Annotated[GridDesign | ListDesign | SampledDesign, Field(discriminator="kind")]
+
+
+class SeedRange(Strict):
+    """``count`` consecutive seeds starting at ``first``."""
+
+    first: int = Field(default=1, ge=0)
+    count: int = Field(ge=1, le=1_000_000)
+
+    def as_list(self) -> list[int]:
+        return list(range(self.first, self.first + self.count))
+
+
+def _check_memory(text: str) -> str:
+    from dask.utils import parse_bytes
+
+    try:
+        parse_bytes(text)
+    except (ValueError, TypeError):
+        raise ValueError(f"{text!r} is not a memory size such as '4 GB' or '500 MB'") from None
+    return text
+
+
+def _check_walltime(text: str) -> str:
+    if not _WALLTIME.match(str(text)):
+        raise ValueError(f"{text!r} is not a walltime such as '01:00:00' or '1-12:00:00'")
+    return str(text)
+
+
+class Cluster(Strict):
+    """Batch resources: dask-jobqueue workers (``--executor dask``) and SLURM array tasks
+    (``--executor slurm``) both use them. ``kind`` picks the dask-jobqueue cluster class."""
+
+    kind: Literal["slurm", "pbs"] = "slurm"
+    cores: int = Field(default=1, ge=1)  # per job (dask) / per array task (slurm)
+    processes: int | None = Field(default=None, ge=1)  # dask workers per job; default = cores
+    memory: Annotated[str, AfterValidator(_check_memory)] = "4 GB"  # per job / task
+    walltime: Annotated[str, AfterValidator(_check_walltime)] = "01:00:00"
+    queue: str | None = None  # partition (slurm) / queue (pbs)
+    account: str | None = None
+    jobs: int = Field(default=4, ge=1)  # dask-jobqueue: at most this many jobs at once
+    throttle: int | None = Field(default=None, ge=1)  # slurm array: at most this many tasks at once
+    chunk: int = Field(default=1, ge=1)  # slurm array: points per array task
+    job_extra: list[str] = []  # extra '#SBATCH' / '#PBS' directives, e.g. '--qos=short'
+    prologue: list[str] = []  # shell lines before the worker starts, e.g. 'module load gcc'
+    env: dict[str, str] = {}  # environment of the workers, e.g. {ALLONET_CACHE: /shared/cache}
+
+
+class SweepSpec(Strict):
+    """One parameter study: the contents of one ``experiments/sweeps/*.yaml``."""
+
+    name: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")]
+    description: str = ""
+    experiment: str  # experiment spec, relative to the sweep file
+    set: dict[ParamPath, Any] = {}  # fixed overrides for every point
+    parameters: Design | None = None  # None: seeds only
+    seeds: list[Annotated[int, Field(ge=0, lt=2**31)]] | SeedRange | None = None
+    retries: int = Field(default=2, ge=0, le=100)  # extra attempts of a failed point
+    cluster: Cluster | None = None
+
+    @model_validator(mode="after")
+    def _something_to_sweep(self) -> SweepSpec:
+        if self.parameters is None and self.seeds is None:
+            raise ValueError("a sweep needs 'parameters', 'seeds' or both")
+        if isinstance(self.seeds, list) and len(set(self.seeds)) != len(self.seeds):
+            raise ValueError("seeds: each seed at most once")
+        return self
+
+    @property
+    def seed_list(self) -> list[int | None]:
+        """Seeds to cross with the design; ``[None]`` keeps the experiment's own seed."""
+        if self.seeds is None:
+            return [None]
+        return self.seeds.as_list() if isinstance(self.seeds, SeedRange) else list(self.seeds)
+
+    @property
+    def max_attempts(self) -> int:
+        return 1 + self.retries
+
+
+def load_sweep(path: str | Path) -> SweepSpec:
+    """Read and validate a sweep spec; every problem is a one-line SpecError (exit code 2)."""
+    path = Path(path)
+    spec = validate(SweepSpec, read_yaml(path), str(path))
+    experiment = experiment_path(spec, path)
+    if not experiment.is_file():
+        raise SpecError(str(path), "experiment", spec.experiment,
+                        "experiment spec file not found (paths are relative to the sweep file)")
+    return spec
+
+
+def experiment_path(spec: SweepSpec, sweep_file: Path) -> Path:
+    """The experiment spec's absolute path (``experiment`` is relative to the sweep file)."""
+    return (Path(sweep_file).parent / spec.experiment).resolve()

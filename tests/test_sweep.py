@@ -226,6 +226,13 @@ def test_flatten_cs_rates_averages_trials_and_drops_dependent_context():
     cells = flatten_table("cs_rates", table, {"rate": "Hz"})
     assert cells == {"cs_rates.cond.fear": (15.0, "Hz"), "cs_rates.cond.ext": (3.0, "Hz"),
                      "cs_rates.ext.fear": (5.0, "Hz"), "cs_rates.ext.ext": (8.0, "Hz")}
+    # a context of its own per phase: phase is still the key (preferred name)
+    table["context"] = np.array(["A", "A", "A", "A", "B", "B"])
+    table["phase"] = np.array(["cond", "cond", "cond", "cond", "ext", "ext"])
+    assert list(flatten_table("cs_rates", table)) == list(cells)
+    # three phases in two contexts: context is determined by phase and left out
+    table["phase"] = np.array(["hab", "hab", "cond", "cond", "ext", "ext"])
+    assert "cs_rates.hab.fear" in flatten_table("cs_rates", table)
 
 
 def test_flatten_ipsc_keeps_the_concentration_axis():

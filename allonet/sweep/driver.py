@@ -1,7 +1,7 @@
 """Run a sweep: prepare the manifest, hand the missing points to an executor, index the results.
 
-Compile once, run many: of each structure group that has no finished point yet, one point runs
-first; the group's other points are submitted when it ends, and then reuse its compiled binary.
+Compile once, run many: the first point of each structure group is submitted first; the engine
+compiles a structure once (under a file lock) and every other point of the group reuses it.
 Failed points go back in the queue until they run out of attempts; failures never stop the rest.
 """
 
@@ -86,36 +86,34 @@ def reset_failures(sweep_dir: Path, manifest: Manifest) -> int:
     return reset
 
 
-def drive(manifest: Manifest, points: list[Point], backend: Backend, progress: SweepProgress,
-          built: set[str] = frozenset()) -> None:
+def drive(manifest: Manifest, points: list[Point], backend: Backend,
+          progress: SweepProgress) -> None:
     """Submit ``points`` and collect results until none is in flight; failed points are
     resubmitted while they have attempts left.
 
-    Of a structure group not in ``built`` (groups with a finished point), one point goes first
-    and the rest follow when it ends.
+    The first point of every structure group is submitted first, so that different groups
+    compile side by side; a group's other points that start while its binary is being built wait
+    on the engine's build lock and then reuse the binary (nothing is compiled twice, and nothing
+    waits when the binary is already cached).
     """
-    held: dict[str, list[Point]] = {}
-    for group, members in _by_group(points).items():
-        first_of_group = group not in built and len(members) > 1
-        for point in members[:1] if first_of_group else members:
-            backend.submit(point)
-        if first_of_group:
-            held[group] = members[1:]
+    for point in compile_order(points):
+        backend.submit(point)
     tries: Counter = Counter()
     while backend.in_flight:
         result = backend.next_result()
-        point = manifest.points[result.index]
         tries[result.index] += 1
-        for waiting in held.pop(point.group, []):
-            backend.submit(waiting)
-        _settle(result, point, tries[result.index] < manifest.max_attempts, backend, progress)
+        _settle(result, manifest.points[result.index], tries[result.index] < manifest.max_attempts,
+                backend, progress)
 
 
-def _by_group(points: list[Point]) -> dict[str, list[Point]]:
-    groups: dict[str, list[Point]] = {}
+def compile_order(points: list[Point]) -> list[Point]:
+    """The first point of each structure group, then the rest, each in index order."""
+    firsts, groups = [], set()
     for point in points:
-        groups.setdefault(point.group, []).append(point)
-    return groups
+        if point.group not in groups:
+            groups.add(point.group)
+            firsts.append(point)
+    return firsts + [p for p in points if p not in firsts]
 
 
 def _settle(result: PointResult, point: Point, may_retry: bool, backend: Backend,
@@ -143,6 +141,8 @@ def run_sweep(spec_path: str | Path, sweep_dir: str | Path | None = None,
         raise UserError(f"--executor {executor!r}: allowed: {', '.join(EXECUTORS)}")
     if workers is not None and workers < 1:
         raise UserError(f"--workers {workers}: must be at least 1")
+    if scheduler and executor != "dask":
+        raise UserError("--scheduler needs --executor dask")
     spec = load_sweep(spec_path)
     sweep_dir = Path(sweep_dir) if sweep_dir else Path("results") / spec.name
     manifest = prepare(spec, Path(spec_path), sweep_dir)
@@ -159,7 +159,7 @@ def run_sweep(spec_path: str | Path, sweep_dir: str | Path | None = None,
                      f"run on {executor} -> {sweep_dir}")
         backend = _backend(executor, sweep_dir, manifest, workers, scheduler)
         try:
-            drive(manifest, points, backend, progress, _built_groups(sweep_dir, manifest))
+            drive(manifest, points, backend, progress)
         finally:
             backend.close()
             progress.close()
@@ -167,14 +167,8 @@ def run_sweep(spec_path: str | Path, sweep_dir: str | Path | None = None,
     return sweep_dir, summarize(sweep_dir, manifest)
 
 
-def _built_groups(sweep_dir: Path, manifest: Manifest) -> set[str]:
-    return {p.group for p in manifest.points if state.is_done(sweep_dir / p.run_file)}
-
-
 def _backend(executor: str, sweep_dir: Path, manifest: Manifest, workers: int | None,
              scheduler: str | None) -> Backend:
-    if scheduler and executor != "dask":
-        raise UserError("--scheduler needs --executor dask")
     if executor == "dask":
         return dask_backend(manifest, sweep_dir, scheduler, workers or default_workers())
     return LocalPool(sweep_dir, manifest, workers or default_workers())

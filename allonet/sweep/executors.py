@@ -66,6 +66,12 @@ def _init_pool_worker(parent: int) -> None:
     _PARENT_PID = parent
 
 
+def _warm_up() -> None:
+    """Import the simulator (seconds) in every pool process at once, not in its first point."""
+    import allonet.protocols  # noqa: F401
+    import allonet.runner  # noqa: F401
+
+
 def _pool_task(sweep_dir: str, experiment: str, point: Point, max_attempts: int) -> PointResult:
     # A pool process whose driver was killed is adopted by init: it must not start new points
     # (the rerun will), only finish the one it has.
@@ -88,8 +94,11 @@ class LocalPool:
         self.pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"),
+        pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"),
                                    initializer=_init_pool_worker, initargs=(os.getpid(),))
+        for _ in range(self.workers):  # starts every process now (the pool starts them lazily)
+            pool.submit(_warm_up)
+        return pool
 
     def submit(self, point: Point) -> None:
         future = self.pool.submit(_pool_task, self.sweep_dir, self.manifest.experiment, point,
@@ -285,5 +294,6 @@ def submit_sbatch(script: Path, wait_for_end: bool = False) -> str:
     env = {k: v for k, v in os.environ.items() if k != "LD_BIND_NOW"}
     done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     if done.returncode != 0 and not (wait_for_end and done.stdout.strip()):
-        raise UserError(f"sbatch {script}: {done.stderr.strip() or done.returncode}")
+        last = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
+        raise UserError(f"sbatch {script} failed: {last}")
     return done.stdout.strip().split(";")[0]

@@ -39,6 +39,8 @@ from allonet.sweep.spec import split_quantity
 FORMAT = "allonet-sweep-index/1"
 #: Numeric readout columns that index repeated rows rather than measure anything: averaged over.
 AVERAGED_OVER = {"trial", "time", "t"}
+#: Readout key columns tried first (allonet's readout tables use these names).
+PREFERRED_KEYS = ("phase", "group", "profile", "class", "pair", "population")
 _MAX_DESIGN_VALUES = 32  # a numeric column with more distinct values is never a key
 
 Cell = tuple[Any, str]  # (value, unit)
@@ -159,13 +161,20 @@ def _groups(columns: dict[str, np.ndarray], keys: list[str]) -> dict[tuple[str, 
 
 
 def _minimal_keys(columns: dict[str, np.ndarray], candidates: list[str]) -> list[str]:
-    """The fewest candidates that group the rows as all of them do, fewest distinct values first
-    (``phase`` before ``group``; ``context`` left out when ``phase`` determines it)."""
+    """The fewest candidates that group the rows as all of them do (``context`` is left out when
+    ``phase`` determines it), in the order of :data:`PREFERRED_KEYS` (``phase`` before ``group``),
+    then fewest distinct values first. Among equally small sets, preferred names win (``phase``
+    over a ``context`` that matches it one to one)."""
+    def rank(key: str) -> tuple[int, int, str]:
+        preferred = PREFERRED_KEYS.index(key) if key in PREFERRED_KEYS else len(PREFERRED_KEYS)
+        return preferred, len(set(columns[key])), key
+
+    candidates = sorted(candidates, key=rank)
     wanted = len(_groups(columns, candidates))
     for size in range(len(candidates) + 1):
         for combo in itertools.combinations(candidates, size):
             if len(_groups(columns, list(combo))) == wanted:
-                return sorted(combo, key=lambda k: (len(set(columns[k])), candidates.index(k)))
+                return list(combo)
     return candidates
 
 

@@ -5,9 +5,9 @@ spec into the same directory again resumes it; a spec whose points or resolved e
 refused rather than mixed into the old results.
 
 Points are grouped by model *structure*: the resolved experiment and network without the values a
-compiled standalone binary takes at run time (seed, ALLO concentrations). Executors run one point
-per group first, so the group's binary is compiled once before its other points fan out (the
-engine's build lock makes it safe anyway; the ordering keeps other workers busy meanwhile).
+compiled standalone binary takes at run time (seed, ALLO concentrations). The driver submits the
+first point of every group first, so that groups compile side by side; the engine's build lock
+makes sure a structure compiles once, whichever worker gets there first.
 """
 
 from __future__ import annotations

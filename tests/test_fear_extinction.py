@@ -34,13 +34,16 @@ def weight(runs, group, phase, which="w_cs"):
     return float(np.mean(values))
 
 
+def run_mean(runs, table, column, key, value):
+    """Mean over runs of the per-run mean of ``column`` in rows of ``table`` where ``key`` is
+    ``value``."""
+    return float(np.mean([r.table(f"readouts/{table}")[column][
+        r.table(f"readouts/{table}")[key] == value].mean() for r in runs]))
+
+
 def freezing(runs, phase):
     """Mean freezing proxy over runs and the CS of ``phase``."""
-    values = []
-    for r in runs:
-        t = r.table("readouts/freezing")
-        values.append(t["freezing"][t["phase"] == phase].mean())
-    return float(np.mean(values))
+    return run_mean(runs, "freezing", "freezing", "phase", phase)
 
 
 def test_result1_baseline(fear_runs):
@@ -137,11 +140,7 @@ def test_result9_interneuron_block_releases_extinction_group(fear_runs):
 
 def _cs_mean(runs, group):
     """Mean over runs of ``group``'s CS rate averaged over every CS of the run (Hz)."""
-    values = []
-    for r in runs:
-        t = r.table("readouts/cs_rates")
-        values.append(t["rate"][t["group"] == group].mean())
-    return float(np.mean(values))
+    return run_mean(runs, "cs_rates", "rate", "group", group)
 
 
 def test_allo_lowers_cs_responses_monotonically(fear_runs):

@@ -93,6 +93,11 @@ def to_seconds(text: str | float) -> float:
     return float(parse_dimensioned(text, "time") / b2.second)
 
 
+def to_hz(text: str | float) -> float:
+    """Rate text ("20 Hz") as a float in Hz."""
+    return float(parse_dimensioned(text, "rate") / b2.Hz)
+
+
 def format_quantity(quantity: b2.Quantity) -> str:
     """Inverse of :func:`parse_quantity` for reporting (Brian2's own best-unit string)."""
     return str(quantity)

@@ -2,7 +2,7 @@
 
 One continuous run per experiment: Poisson CS / context / US inputs follow rate TimedArrays built
 from the phases (:mod:`allonet.protocols.schedule`); spikes of every population are recorded, and
-the coincidence weights of the readout population are sampled every ``weight_sample_interval``.
+the coincidence weights of every plastic population are sampled every ``weight_sample_interval``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from allonet.model.builder import PLASTICITY_GATE
 from allonet.protocols.schedule import Timeline, rate_arrays, silence_arrays, timeline
 from allonet.spec import ResolvedSpecs, concentration_at_hours
 from allonet.store import Column, RunData
-from allonet.units import parse_dimensioned, to_nM, to_seconds
+from allonet.units import to_hz, to_nM, to_seconds
 
 
 def drug_arrays(specs: ResolvedSpecs, duration: float) -> tuple[np.ndarray, np.ndarray, float]:
@@ -44,11 +44,6 @@ def drug_arrays(specs: ResolvedSpecs, duration: float) -> tuple[np.ndarray, np.n
     bz = np.stack([np.full(len(t_sim), to_nM(exp.drugs.benzodiazepine.get(r, "0 nM")))
                    for r in regions], axis=1)
     return allo, bz, step
-
-
-def to_hz(text: str) -> float:
-    """Rate text ("20 Hz") to a float in Hz."""
-    return float(parse_dimensioned(text, "rate"))
 
 
 def readout_groups(specs: ResolvedSpecs) -> dict[str, tuple[str, int, int]]:
@@ -76,12 +71,12 @@ def run(specs: ResolvedSpecs, device: str,
                                 / to_seconds(net.integration.dt)))
 
     def factory(allo_nM: np.ndarray, bz_nM: np.ndarray):
-        timed = {
-            (PLASTICITY_GATE if k == PLASTICITY_GATE else f"rate_{k}"): b2.TimedArray(
-                v if k == PLASTICITY_GATE else v * b2.Hz, dt=resolution * b2.second,
-                name=PLASTICITY_GATE if k == PLASTICITY_GATE else f"rate_{k}")
-            for k, v in rates.items()
-        }
+        timed = {}
+        for key, values in rates.items():
+            gate = key == PLASTICITY_GATE
+            name = key if gate else f"rate_{key}"
+            timed[name] = b2.TimedArray(values if gate else values * b2.Hz,
+                                        dt=resolution * b2.second, name=name)
         timed |= {f"silence_{pop}": b2.TimedArray(v, dt=resolution * b2.second,
                                                   name=f"silence_{pop}")
                   for pop, v in silenced.items()}

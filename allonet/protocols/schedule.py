@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from allonet.spec.experiment import FearConditioning
-from allonet.units import parse_dimensioned, to_seconds
+from allonet.units import to_hz, to_seconds
 
 
 @dataclass(frozen=True)
@@ -76,16 +76,16 @@ def rate_arrays(proto: FearConditioning, line: Timeline) -> dict[str, np.ndarray
     gate = np.zeros_like(mid)
     for e in line.epochs:
         on = (mid >= e.cs_start) & (mid < e.cs_stop)
-        cs[on] = _hz(proto.cs_rate)
+        cs[on] = to_hz(proto.cs_rate)
         if e.plastic:
             gate[on] = 1.0
-        us[(mid >= e.us_start) & (mid < e.us_stop)] = _hz(proto.us_rate)
+        us[(mid >= e.us_start) & (mid < e.us_stop)] = to_hz(proto.us_rate)
     arrays = {proto.cs_input: cs, "plasticity_gate": gate}
     for name, ctx in proto.contexts.items():
         rate = np.zeros_like(mid)
         for context, start, stop in line.context_bounds:
             if context == name:
-                rate[(mid >= start) & (mid < stop)] = _hz(ctx.rate)
+                rate[(mid >= start) & (mid < stop)] = to_hz(ctx.rate)
         arrays[ctx.input] = rate
     if proto.us_input:
         arrays[proto.us_input] = us
@@ -102,7 +102,3 @@ def silence_arrays(proto: FearConditioning, line: Timeline) -> dict[str, np.ndar
             values = arrays.setdefault(pop, np.zeros_like(mid))
             values[(mid >= start) & (mid < stop)] = fraction
     return arrays
-
-
-def _hz(text: str) -> float:
-    return float(parse_dimensioned(text, "rate"))

@@ -93,10 +93,10 @@ def rate_arrays(proto: FearConditioning, line: Timeline) -> dict[str, np.ndarray
 
 
 def silence_arrays(proto: FearConditioning, line: Timeline) -> dict[str, np.ndarray]:
-    """Fraction of each population kept silent, on the same grid as :func:`rate_arrays`; only
-    populations that some phase silences appear."""
+    """Fraction of each population kept silent, on the same grid as :func:`rate_arrays`, for the
+    populations in ``proto.silenceable`` and those that some phase silences."""
     mid = _grid(line, to_seconds(proto.resolution))
-    arrays: dict[str, np.ndarray] = {}
+    arrays = {pop: np.zeros_like(mid) for pop in proto.silenceable}
     for phase, (_, start, stop) in zip(proto.phases, line.phase_bounds, strict=True):
         for pop, fraction in phase.silence.items():
             values = arrays.setdefault(pop, np.zeros_like(mid))

@@ -262,6 +262,9 @@ class FearConditioning(Strict):
     ensemble_threshold: Rate = "2 Hz"  # a neuron belongs to a context's ensemble above this rate
     neuron_classes: NeuronClasses | None = None
     weight_sample_interval: Time = "50 ms"
+    #: populations that phases may silence without a recompile: each gets a run-time silencing
+    #: array (zero unless a phase silences it), so intact and silenced runs share one binary
+    silenceable: list[Identifier] = []
 
     @model_validator(mode="after")
     def _contexts_known(self) -> FearConditioning:

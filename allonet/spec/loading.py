@@ -177,6 +177,8 @@ def _check_experiment_against_network(exp: ExperimentSpec, net: NetworkSpec, fil
             checks["freezing.population"] = (proto.freezing.population, net.populations)
         if proto.ensemble_population:
             checks["ensemble_population"] = (proto.ensemble_population, net.populations)
+        checks |= {f"silenceable.{i}": (pop, net.populations)
+                   for i, pop in enumerate(proto.silenceable)}
         for index, phase in enumerate(proto.phases):
             checks |= {f"phases.{index}.silence.{pop}": (pop, net.populations)
                        for pop in phase.silence}

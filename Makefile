@@ -41,6 +41,17 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 clean-cache:
 	rm -rf $(ALLONET_CACHE)
 
+# Benchmarks (not tests; see README "Performance"): each prints a table and ratios measured in
+# one session. The full set compiles several networks and takes about 1-2 hours on 2 cores;
+# `make bench BENCH_ARGS=--quick` runs reduced versions (no cold compiles, scales 1 and 2).
+BENCH_ARGS ?=
+bench: setup
+	$(PY) benchmarks/main_devices.py $(BENCH_ARGS)
+	$(PY) benchmarks/vlachos_reference.py $(BENCH_ARGS)
+	$(PY) benchmarks/allo_cost.py $(BENCH_ARGS)
+	$(PY) benchmarks/scaling.py $(BENCH_ARGS)
+	$(PY) benchmarks/sweep_overhead.py
+
 # Paper figures from results/ (no simulation): experiments/figures/paper.yaml -> results/figures/
 .PHONY: figures
 figures: setup

@@ -1,0 +1,110 @@
+"""Scaling of the main experiment with ``scale``, against the COBA kernel limit (issue 7, item 3).
+
+    .venv/bin/python benchmarks/scaling.py [--scales 1 2 4 8 16] [--quick]
+
+For each ``scale`` (``--set network.scale=K``: population and input sizes times K, in-degrees
+kept, so synapses grow as K), the main experiment (``experiments/fear_extinction.yaml``, 10 s
+simulated) runs on cpp_standalone in a child process, once to compile if the user's cache lacks
+that size (the first build's seconds are reported) and once more, warm, for the numbers: wall
+seconds per simulated second (simulation only, and the whole run), synaptic events per second
+of simulation (presynaptic spikes times outgoing synapses, recurrent and input projections;
+``common.synaptic_events``), and peak memory (MB, the child and the binary it waited for).
+
+The same session runs the COBA benchmark (``benchmarks/reference/coba.py``: 4000 LIF, ~80
+synapses per neuron, 5 s, cpp_standalone) for the kernel's events per second on this machine,
+and COBA with 0%, 10% and 100% of its neurons' spikes recorded, for the cost of recording.
+
+``--quick``: scales 1 and 2 only, COBA for 2 s. Scale 16 compiles for 10-20 minutes and runs
+for several more on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from common import (
+    MAIN_SPEC,
+    PYTHON,
+    REPO,
+    Measurement,
+    allonet_command,
+    bench_dir,
+    cache_env,
+    load_average,
+    measure,
+    ratio,
+    table,
+)
+
+COBA = REPO / "benchmarks" / "reference" / "coba.py"
+
+
+def coba(duration: float, record: float = 1.0) -> Measurement:
+    """COBA on cpp_standalone, compiled once into the benchmark cache, then measured warm."""
+    command = [PYTHON, str(COBA), "--device", "standalone", "--duration", str(duration),
+               "--record", str(record), "--build-dir", str(bench_dir() / "coba")]
+    measure(f"COBA prepare (record {record:g})", command)
+    return measure(f"COBA {duration:g} s, record {record:g}", command)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=float, nargs="+", default=[1, 2, 4, 8, 16])
+    parser.add_argument("--quick", action="store_true", help="scales 1 and 2, COBA for 2 s")
+    args = parser.parse_args()
+    scales = [1.0, 2.0] if args.quick else args.scales
+    coba_s = 2.0 if args.quick else 5.0
+    print(f"load average before: {load_average()}")
+
+    kernel = coba(coba_s)
+    recording = [coba(coba_s, record) for record in (0.0, 0.1)] + [kernel]
+
+    runs: list[tuple[float, Measurement, Measurement]] = []
+    with tempfile.TemporaryDirectory(prefix="allonet-bench-") as tmp:
+        for scale in scales:
+            overrides = ["device=standalone", f"network.scale={scale:g}"]
+            command = allonet_command(MAIN_SPEC, overrides, Path(tmp) / f"scale{scale:g}.h5")
+            first = measure(f"main scale {scale:g} (compile if needed)", command, cache_env())
+            warm = measure(f"main scale {scale:g} warm", command, cache_env())
+            runs.append((scale, first, warm))
+
+    rows = []
+    for scale, first, warm in runs:
+        r, ev = warm.result, warm.result["events"]
+        rows.append([f"{scale:g}", f"{ev['neurons']:.0f}", f"{ev['synapses']:.3g}",
+                     f"{first.result['build_s']:.0f}" if first.result["compiled"] else "cached",
+                     f"{r['run_s'] / ev['duration_s']:.2f}",
+                     f"{warm.wall_s / ev['duration_s']:.2f}",
+                     f"{ev['synaptic'] / r['run_s']:.3g}",
+                     f"{warm.peak_mb:.0f}"])
+    print("\nmain experiment (cpp_standalone, warm):")
+    print(table(["scale", "neurons", "synapses", "first build s", "sim s / sim s",
+                 "wall s / sim s", "events / s", "peak MB"], rows))
+    base_scale, _, base = runs[0]
+    per_syn = base.result["run_s"] / base.result["events"]["synapses"]
+    print("\nsimulation time per synapse relative to the smallest scale "
+          "(<= 1.00x: no worse than linear in synapses):")
+    for scale, _, warm in runs[1:]:
+        this = warm.result["run_s"] / warm.result["events"]["synapses"]
+        print(f"  scale {scale:g} vs {base_scale:g}: {ratio(this, per_syn)}")
+
+    k = kernel.result
+    print(f"\nCOBA kernel limit: {k['events_per_s']:.3g} events/s ({k['synapses']} synapses, "
+          f"{k['rate_hz']:.1f} Hz, {k['run_s']:.2f} s for {coba_s:g} s)")
+    for scale, _, warm in runs:
+        ev = warm.result["events"]
+        print(f"  main scale {scale:g}: {ev['synaptic'] / warm.result['run_s']:.3g} events/s = "
+              f"{ev['synaptic'] / warm.result['run_s'] / k['events_per_s']:.1%} of COBA")
+
+    print("\nrecording cost (COBA, spikes of a fraction of the neurons recorded):")
+    print(table(["recorded", "simulate s", "vs none", "peak MB"],
+                [[f"{m.result['record']:.0%}", f"{m.result['run_s']:.3f}",
+                  ratio(m.result["run_s"], recording[0].result["run_s"]), f"{m.peak_mb:.0f}"]
+                 for m in recording]))
+    print(f"load average after: {load_average()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -15,6 +15,7 @@ from brian2.input.binomial import BinomialFunction
 
 from allonet.errors import SpecError
 from allonet.model import equations as eq
+from allonet.model import synthesis as synth
 from allonet.pharmacology import BENZODIAZEPINES, PROFILES, TONIC_PROFILES
 from allonet.spec.network import GabaASynapse, NetworkSpec, NmdaSynapse, Population, Projection
 from allonet.units import parse_quantity, to_nM
@@ -34,6 +35,10 @@ class Model:
     bz_array: b2.TimedArray
     regions: list[str]
     extra: list = field(default_factory=list)
+    #: clock of the drug updates (every concentration sample)
+    drug_clock: b2.Clock | None = None
+    #: closed-loop synthesis group (one neuron per region, in ``regions`` order), if any
+    synthesis: b2.NeuronGroup | None = None
 
     def network(self, *monitors: b2.BrianObject) -> b2.Network:
         """A Brian2 Network holding every object of the model plus ``monitors``."""
@@ -58,6 +63,8 @@ def build_model(
     benzodiazepine: str = "diazepam",
     timed: dict[str, b2.TimedArray] | None = None,
     sample_every: dict[str, int] | None = None,
+    synthesis: dict[str, synth.RegionSynthesis] | None = None,
+    glutamate: dict[str, synth.GlutamateDrive] | None = None,
 ) -> Model:
     """Create neuron groups, inputs and synapses of ``spec``.
 
@@ -68,6 +75,11 @@ def build_model(
     of that population kept from firing (neurons whose random rank is below it).
     ``sample_every`` gives populations a ``sample`` event every that many time steps, for
     recording state (e.g. weights) with an ``EventMonitor`` on the network's single clock.
+    ``synthesis`` makes regions closed-loop (region -> constants, simulation clock): their
+    neurons' ALLO is ``allo_nM`` plus the synthesised excess (:mod:`allonet.model.synthesis`).
+    ``glutamate`` adds a stress-gated Poisson drive to populations; it and stress-driven synthesis
+    read ``timed['stress_level']`` (intensity, 1). Without either, the model is exactly the one
+    built before they existed (same code, same random streams).
     """
     n_regions = len(spec.regions)
     for label, values in (("allo", allo_nM), ("benzodiazepine", bz_nM)):
@@ -81,9 +93,17 @@ def build_model(
     groups: dict[str, b2.Group] = {}
     extra: list = []
     drug_clock = b2.Clock(sample_dt * b2.second, name="drug_clock")
+    synthesis = dict(synthesis or {})
+    glutamate = dict(glutamate or {})
+    if (glutamate or any(s.k_stress for s in synthesis.values())) and \
+            synth.STRESS_ARRAY not in namespace:
+        raise ValueError(f"a stress drive needs timed[{synth.STRESS_ARRAY!r}]")
+    regions = list(spec.regions)
+    loop = synth.synthesis_group(regions, synthesis, namespace) if synthesis else None
     for name, pop in spec.populations.items():
         groups[name] = _population(spec, name, pop, namespace, benzodiazepine, drug_clock,
-                                   (sample_every or {}).get(name))
+                                   (sample_every or {}).get(name), pop.region in synthesis,
+                                   glutamate.get(name))
         extra += _backgrounds(name, pop, groups[name])
     for name, inp in spec.inputs.items():
         groups[name] = _input(name, inp, namespace)
@@ -91,7 +111,18 @@ def build_model(
         name: _projection(spec, name, proj, groups, namespace)
         for name, proj in spec.projections.items()
     }
-    return Model(groups, synapses, allo_array, bz_array, list(spec.regions), extra)
+    if loop is not None:
+        extra.append(loop)
+        for region, constants in synthesis.items():
+            for pop in constants.populations:
+                if spec.populations[pop].region != region:
+                    raise ValueError(f"synthesis population {pop!r} is not in region {region!r}")
+            extra += synth.rate_synapses(regions.index(region), constants, groups, loop)
+        for name, pop in spec.populations.items():
+            if pop.region in synthesis:
+                extra.append(synth.concentration_synapses(loop, groups[name], name,
+                                                          regions.index(pop.region)))
+    return Model(groups, synapses, allo_array, bz_array, regions, extra, drug_clock, loop)
 
 
 def received_synapses(spec: NetworkSpec, population: str) -> list[str]:
@@ -106,7 +137,8 @@ def received_synapses(spec: NetworkSpec, population: str) -> list[str]:
 
 def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
                 benzodiazepine: str, drug_clock: b2.Clock,
-                sample_every: int | None = None) -> b2.NeuronGroup:
+                sample_every: int | None = None, closed_loop: bool = False,
+                glutamate: synth.GlutamateDrive | None = None) -> b2.NeuronGroup:
     channels = received_synapses(spec, name)
     method = pop.method or spec.integration.method
     if method not in _NONLINEAR_SAFE and (
@@ -125,6 +157,10 @@ def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
         else:
             text += eq.exponential_pair_equations(channel, isinstance(syn, NmdaSynapse))
     text += eq.synaptic_current(channels)
+    if closed_loop:
+        text += synth.LINK_EQUATIONS
+    if glutamate is not None:
+        text += synth.GLUTAMATE_EQUATIONS
     local = dict(namespace)
     if pop.coincidence:
         text += eq.coincidence_equations()
@@ -151,8 +187,10 @@ def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
         group.silence_rank = "rand()"
     # Concentrations are piecewise constant over sample_dt, so updating the drug factors at the
     # same instants gives exactly the per-step values at a fraction of the cost.
-    group.run_regularly(eq.drug_update_code(gaba), clock=drug_clock, when="start",
+    group.run_regularly(eq.drug_update_code(gaba, closed_loop), clock=drug_clock, when="start",
                         name=f"{name}_drugs")
+    if glutamate is not None:
+        synth.add_glutamate_drive(group, name, glutamate)
     return group
 
 

@@ -77,15 +77,17 @@ I_tonic = g_tonic*(E_tonic - v) : amp
 """
 
 
-def drug_update_code(gaba_channels: dict[str, bool]) -> str:
+def drug_update_code(gaba_channels: dict[str, bool], closed_loop: bool = False) -> str:
     """Code run at every concentration sample: drug factors from the region's concentrations.
 
     ``gaba_channels`` maps GABA-A channel names to whether they are γ2 (benzodiazepine-sensitive).
+    ``closed_loop`` adds the region's synthesised ALLO (the linked variable ``allo_syn``, nM) to
+    the scheduled concentration.
     Keeping these factors out of the differential equations keeps the integrated system linear
     in g and its generated code small.
     """
     lines = [
-        f"allo_C = {ALLO_ARRAY}(t, region_id)",
+        f"allo_C = {ALLO_ARRAY}(t, region_id)" + (" + allo_syn" if closed_loop else ""),
         f"bz_C = {BZ_ARRAY}(t, region_id)",
         f"allo_factor = {_ALLO_FACTOR}",
         f"g_tonic = g_tonic0*({_TONIC_FACTOR})",

@@ -21,13 +21,17 @@ from allonet.analysis.fear import (
     neuron_classes,
     weights_at_phases,
 )
+from allonet.analysis.stress import STRESS_UNITS, allo_peaks, stress_response
 from allonet.engine import Condition, run_conditions
+from allonet.errors import SpecError
 from allonet.model import build_model
 from allonet.model.builder import PLASTICITY_GATE
+from allonet.model.synthesis import STRESS_ARRAY, GlutamateDrive, RegionSynthesis
+from allonet.pharmacology.synthesis import rate_constants
 from allonet.protocols.schedule import Timeline, rate_arrays, silence_arrays, timeline
 from allonet.spec import ResolvedSpecs, concentration_at_hours
 from allonet.store import Column, RunData
-from allonet.units import to_hz, to_nM, to_seconds
+from allonet.units import parse_quantity, to_hz, to_nM, to_seconds
 
 
 def drug_arrays(specs: ResolvedSpecs, duration: float) -> tuple[np.ndarray, np.ndarray, float]:
@@ -44,6 +48,34 @@ def drug_arrays(specs: ResolvedSpecs, duration: float) -> tuple[np.ndarray, np.n
     bz = np.stack([np.full(len(t_sim), to_nM(exp.drugs.benzodiazepine.get(r, "0 nM")))
                    for r in regions], axis=1)
     return allo, bz, step
+
+
+def synthesis_constants(specs: ResolvedSpecs) -> dict[str, RegionSynthesis]:
+    """Closed-loop synthesis per region on the simulation clock (``clock.time_scale``
+    biological seconds per simulated second), with the region's finasteride block."""
+    exp = specs.experiment
+    out = {}
+    for region, s in exp.drugs.synthesis.items():
+        k_act, k_stress, tau = rate_constants(to_nM(s.activity_gain), to_nM(s.stress_gain),
+                                              to_seconds(s.tau_clear), exp.clock.time_scale)
+        out[region] = RegionSynthesis(tuple(s.populations), k_act, to_hz(s.reference_rate),
+                                      k_stress, tau, exp.drugs.finasteride.get(region, 0.0),
+                                      to_seconds(s.rate_window))
+    return out
+
+
+def stress_onset(specs: ResolvedSpecs) -> float:
+    """Stress onset on the simulation clock (s)."""
+    exp = specs.experiment
+    return (to_seconds(exp.stress.onset) - to_seconds(exp.clock.session_start)) \
+        / exp.clock.time_scale
+
+
+def stress_array(specs: ResolvedSpecs, duration: float, resolution: float) -> np.ndarray:
+    """Stress intensity (1) at the centres of ``resolution`` bins over the run."""
+    exp = specs.experiment
+    mid = (np.arange(int(np.ceil(duration / resolution)) + 1) + 0.5) * resolution
+    return exp.stress.intensity_at_hours(exp.clock.bio_hours(mid))
 
 
 def readout_groups(specs: ResolvedSpecs) -> dict[str, tuple[str, int, int]]:
@@ -66,6 +98,17 @@ def run(specs: ResolvedSpecs, device: str,
     resolution = to_seconds(proto.resolution)
     allo, bz, sample_dt = drug_arrays(specs, line.duration)
     readout = proto.readout_population
+    synthesis = synthesis_constants(specs)
+    stress = stress_array(specs, line.duration, resolution) if exp.stress else None
+    glutamate = {pop: GlutamateDrive(g.synapse, g.n, to_hz(g.rate), float(parse_quantity(g.weight)))
+                 for pop, g in (exp.stress.glutamate.items() if exp.stress else [])}
+    if exp.stress and exp.stress.readout:
+        start = stress_onset(specs) - to_seconds(exp.stress.readout.baseline)
+        if start < 0 or stress_onset(specs) >= line.duration:
+            raise SpecError(None, "stress.onset", exp.stress.onset,
+                            f"on the simulation clock the onset is {stress_onset(specs):.3g} s; "
+                            f"it must leave stress.readout.baseline before it and lie within "
+                            f"the run (0-{line.duration:.3g} s)")
     plastic = [name for name, pop in net.populations.items() if pop.coincidence is not None]
     weight_every = max(1, round(to_seconds(proto.weight_sample_interval)
                                 / to_seconds(net.integration.dt)))
@@ -80,10 +123,20 @@ def run(specs: ResolvedSpecs, device: str,
         timed |= {f"silence_{pop}": b2.TimedArray(v, dt=resolution * b2.second,
                                                   name=f"silence_{pop}")
                   for pop, v in silenced.items()}
+        if stress is not None:
+            timed[STRESS_ARRAY] = b2.TimedArray(stress, dt=resolution * b2.second,
+                                                name=STRESS_ARRAY)
         model = build_model(net, allo_nM, bz_nM, sample_dt, exp.drugs.benzodiazepine_name, timed,
-                            dict.fromkeys(plastic, weight_every))
+                            dict.fromkeys(plastic, weight_every), synthesis, glutamate)
         monitors = {name: b2.SpikeMonitor(model.groups[name], name=f"spikes_{name}")
                     for name in net.populations}
+        for region in synthesis:
+            # The excess a population of the region holds at the start of each drug-clock step:
+            # exactly the value its drug update reads.
+            reader = next(n for n, p in net.populations.items() if p.region == region)
+            monitors[f"allo_synthesis/{region}"] = b2.StateMonitor(
+                model.groups[reader], "allo_syn", record=[0], clock=model.drug_clock,
+                when="start", order=-1, name=f"allo_synthesis_{region}")
         for name in plastic:
             monitors[f"weights_{name}"] = b2.EventMonitor(
                 model.groups[name], "sample", variables=["w_cs", "w_ctx"], name=f"weights_{name}")
@@ -101,6 +154,8 @@ def run(specs: ResolvedSpecs, device: str,
             for var in ("w_cs", "w_ctx"):
                 out[f"{name}/{var}"] = np.asarray(getattr(mon, var) / b2.siemens)[order].reshape(
                     -1, n)
+        for region in synthesis:
+            out[f"allo_syn/{region}"] = np.array(monitors[f"allo_synthesis/{region}"].allo_syn[0])
         return out
 
     # Rate and silence values are TimedArray data, not code: runs that differ only in them share
@@ -110,10 +165,25 @@ def run(specs: ResolvedSpecs, device: str,
                  "benzodiazepine": exp.drugs.benzodiazepine_name, "duration": line.duration,
                  "arrays": sorted((k, v.shape) for k, v in (rates | silenced).items()),
                  "readout": readout, "weight_dt": proto.weight_sample_interval}
+    if synthesis or glutamate or stress is not None:
+        # Which regions are closed-loop and which populations feed or receive the stress drive
+        # is structure; every constant is data (set from arrays) and shares the binary.
+        structure["synthesis"] = {r: list(s.populations) for r, s in synthesis.items()}
+        structure["glutamate"] = {p: g.synapse for p, g in glutamate.items()}
+        structure["stress_shape"] = None if stress is None else stress.shape
     [result], record = run_conditions(device, factory, collect, [Condition("run", allo, bz)],
                                       line.duration, to_seconds(net.integration.dt), exp.seed,
                                       structure, progress)
-    datasets = _datasets(specs, line, result, allo, sample_dt, plastic)
+    used = allo.copy()
+    for region in synthesis:
+        column = net.regions.index(region)
+        synthesised = result[f"allo_syn/{region}"]
+        used[: len(synthesised), column] += synthesised
+        used[len(synthesised):, column] += synthesised[-1] if len(synthesised) else 0.0
+    datasets = _datasets(specs, line, result, used, sample_dt, plastic)
+    if stress is not None:
+        datasets["stress/t_sim"] = Column((np.arange(len(stress)) + 0.5) * resolution, "s")
+        datasets["stress/intensity"] = Column(stress, "1")
     datasets |= readouts(specs, {k: v.data for k, v in datasets.items()})
     return RunData(attrs={"build": record.as_dict()}, spec=specs.as_dict(), datasets=datasets)
 
@@ -138,13 +208,24 @@ def readouts(specs: ResolvedSpecs, data: Mapping[str, np.ndarray]) -> dict[str, 
         tables["ensemble_overlap"] = ensemble_overlap(
             data, proto.ensemble_population, specs.network.populations[proto.ensemble_population].n,
             to_hz(proto.ensemble_threshold))
+    stress = specs.experiment.stress
+    if stress is not None:
+        onset = stress_onset(specs)
+        tables["allo_peak"] = allo_peaks(data, list(specs.network.regions), onset)
+        if stress.readout:
+            r = stress.readout
+            tables["stress_response"] = stress_response(
+                data, {p: specs.network.populations[p].n for p in r.populations}, onset,
+                float(data["phases/stop"][-1]), to_seconds(r.baseline), to_seconds(r.bin),
+                to_hz(r.threshold))
     plastic = [n for n, p in specs.network.populations.items() if p.coincidence is not None]
     if plastic:
         tables["weights"] = weights_at_phases(data, {n: specs.network.populations[n].subgroups
                                                      for n in plastic})
     out = {}
     for name, table in tables.items():
-        out |= {f"readouts/{name}/{k}": Column(v, READOUT_UNITS.get(k, "1"))
+        units = STRESS_UNITS if name in ("allo_peak", "stress_response") else READOUT_UNITS
+        out |= {f"readouts/{name}/{k}": Column(v, units.get(k, "1"))
                 for k, v in table.items()}
     return out
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import Field, PositiveFloat, model_validator
+from pydantic import Field, PositiveFloat, PositiveInt, model_validator
 
 from allonet.pharmacology import schedules
+from allonet.pharmacology.synthesis import stress_intensity
 from allonet.spec.fields import (
     Concentration,
+    Conductance,
     Identifier,
     ProfileName,
     Rate,
@@ -161,6 +163,36 @@ class Clock(Strict):
         return _hours(self.session_start) + self.time_scale * np.asarray(t_sim_s) / _HOUR
 
 
+def _positive_times(model: Strict, *keys: str) -> None:
+    """ValueError unless each time field ``keys`` of ``model`` is > 0."""
+    for key in keys:
+        if to_seconds(getattr(model, key)) <= 0:
+            raise ValueError(f"{key} = {getattr(model, key)!r}: must be > 0")
+
+
+class Synthesis(Strict):
+    """Closed-loop ALLO synthesis in one region (see :mod:`allonet.pharmacology.synthesis`).
+
+    The region's ALLO is its scheduled concentration (``drugs.allo``) plus a synthesised excess c:
+    ``dc/dt = (1 - finasteride) * (k_act * max(r - reference_rate, 0) + k_stress * stress(t))
+    - c / tau_clear``, r being the mean rate of ``populations``. Gains are steady-state values and
+    ``tau_clear`` is on the biological clock; ``clock.time_scale`` compresses them into the
+    simulation (k_act = activity_gain / tau_clear_sim, k_stress = stress_gain / tau_clear_sim).
+    """
+
+    populations: list[Identifier] = Field(min_length=1)  # excitatory populations of the region
+    reference_rate: Rate = "0 Hz"  # mean rate below which activity makes no ALLO
+    activity_gain: Concentration   # steady-state excess (nM) per 1 Hz above reference_rate
+    stress_gain: Concentration = "0 nM"  # steady-state excess (nM) at stress intensity 1
+    tau_clear: Time                # clearance time constant, biological clock
+    rate_window: Time = "20 ms"    # simulation clock: time constant of the rate estimate r
+
+    @model_validator(mode="after")
+    def _positive(self) -> Synthesis:
+        _positive_times(self, "tau_clear", "rate_window")
+        return self
+
+
 class Drugs(Strict):
     """Concentrations per region (bath-equivalent nM); regions not named get ``default``."""
 
@@ -168,6 +200,64 @@ class Drugs(Strict):
     allo_default: Concentration = "0 nM"
     benzodiazepine: dict[Identifier, Concentration] = {}
     benzodiazepine_name: str = "diazepam"
+    #: regions that make their own ALLO (closed loop), added on top of ``allo``
+    synthesis: dict[Identifier, Synthesis] = {}
+    #: region -> fraction of its synthesis blocked (5α-reductase inhibition by finasteride)
+    finasteride: dict[Identifier, Annotated[float, Field(ge=0.0, le=1.0)]] = {}
+
+    @model_validator(mode="after")
+    def _finasteride_needs_synthesis(self) -> Drugs:
+        for region in self.finasteride:
+            if region not in self.synthesis:
+                raise ValueError(f"finasteride.{region}: region {region!r} has no synthesis to "
+                                 f"block; regions with synthesis: {sorted(self.synthesis)}")
+        return self
+
+
+class GlutamateSurge(Strict):
+    """Extra Poisson excitation onto every neuron of a population during stress: ``n`` sources
+    at ``rate`` x stress intensity, each of ``weight``, through ``synapse`` (non-GABA-A)."""
+
+    synapse: Identifier
+    n: PositiveInt
+    rate: Rate
+    weight: Conductance
+
+
+class StressReadout(Strict):
+    """How the stress response is read out: binned rates of ``populations`` (simulation clock)."""
+
+    populations: list[Identifier] = Field(min_length=1)
+    baseline: Time = "300 ms"  # window before stress onset giving the baseline rate
+    bin: Time = "50 ms"        # rate bins
+    threshold: Rate = "1 Hz"   # an overshoot lasts while the rate exceeds baseline by this
+
+    @model_validator(mode="after")
+    def _positive(self) -> StressReadout:
+        _positive_times(self, "baseline", "bin")
+        return self
+
+
+class Stress(Strict):
+    """An acute stressor on the biological clock: intensity 0 before ``onset``, then a
+    difference of exponentials with peak 1 (``tau_rise``, ``tau_decay``). It drives the
+    ``glutamate`` surge and the ``stress_gain`` term of every region's synthesis."""
+
+    onset: SignedTime = "0 h"
+    tau_rise: Time = "1 min"
+    tau_decay: Time = "5 min"
+    glutamate: dict[Identifier, GlutamateSurge] = {}
+    readout: StressReadout | None = None
+
+    @model_validator(mode="after")
+    def _positive(self) -> Stress:
+        _positive_times(self, "tau_rise", "tau_decay")
+        return self
+
+    def intensity_at_hours(self, t_h: np.ndarray) -> np.ndarray:
+        """Stress intensity (1) at biological times ``t_h`` (h)."""
+        return stress_intensity(t_h, _hours(self.onset), _hours(self.tau_rise),
+                                _hours(self.tau_decay))
 
 
 class IpscDoseResponse(Strict):
@@ -296,4 +386,5 @@ class ExperimentSpec(Strict):
     device: Literal["runtime", "standalone"] = "standalone"
     clock: Clock = Clock()
     drugs: Drugs = Drugs()
+    stress: Stress | None = None  # an acute stressor (glutamate surge, stress-driven synthesis)
     protocol: Protocol

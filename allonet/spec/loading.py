@@ -161,6 +161,7 @@ def _check_experiment_against_network(exp: ExperimentSpec, net: NetworkSpec, fil
             if region not in regions:
                 raise SpecError(file, f"drugs.{field}.{region}", region,
                                 f"not a region of network {net.name!r}: {sorted(regions)}")
+    _check_synthesis_and_stress(exp, net, file)
     proto = exp.protocol
     if proto.kind == "ipsc_dose_response":
         checks = {"target": (proto.target, net.populations), "input": (proto.input, net.inputs),
@@ -186,6 +187,38 @@ def _check_experiment_against_network(exp: ExperimentSpec, net: NetworkSpec, fil
         if value not in allowed:
             raise SpecError(file, f"protocol.{field}", value,
                             f"not defined in network {net.name!r}: {sorted(allowed)}")
+
+
+def _check_synthesis_and_stress(exp: ExperimentSpec, net: NetworkSpec, file: str) -> None:
+    """Synthesis regions and populations, stress targets and their synapses exist in ``net``."""
+    from allonet.model.builder import received_synapses
+
+    regions = set(net.regions)
+    for region, synthesis in exp.drugs.synthesis.items():
+        if region not in regions:
+            raise SpecError(file, f"drugs.synthesis.{region}", region,
+                            f"not a region of network {net.name!r}: {sorted(regions)}")
+        local = sorted(n for n, p in net.populations.items() if p.region == region)
+        for index, pop in enumerate(synthesis.populations):
+            if pop not in local:
+                raise SpecError(file, f"drugs.synthesis.{region}.populations.{index}", pop,
+                                f"not a population of region {region!r}: {local}")
+    if exp.stress is None:
+        return
+    for pop, surge in exp.stress.glutamate.items():
+        if pop not in net.populations:
+            raise SpecError(file, f"stress.glutamate.{pop}", pop,
+                            f"not a population of network {net.name!r}: {sorted(net.populations)}")
+        allowed = [c for c in received_synapses(net, pop) if net.synapses[c].kind != "gaba_a"]
+        if surge.synapse not in allowed:
+            raise SpecError(file, f"stress.glutamate.{pop}.synapse", surge.synapse,
+                            f"not an excitatory synapse type that {pop!r} receives: {allowed}")
+    if exp.stress.readout:
+        for index, pop in enumerate(exp.stress.readout.populations):
+            if pop not in net.populations:
+                raise SpecError(file, f"stress.readout.populations.{index}", pop,
+                                f"not a population of network {net.name!r}: "
+                                f"{sorted(net.populations)}")
 
 
 def _to_spec_error(

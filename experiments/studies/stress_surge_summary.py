@@ -1,0 +1,91 @@
+"""Summary of study 2 (acute stress surge): table (printed + CSV) and figure.
+
+    .venv/bin/python experiments/studies/stress_surge_summary.py results/stress_surge
+
+Reads the sweep's index.csv and run files (nothing is simulated). Writes ``summary.csv`` and
+``figures/stress_surge.{png,pdf}`` into the sweep directory: per placement of the session on the
+biological clock, the ALLO applied during conditioning (nM), CS-evoked BA fear-group and CeM
+rates (Hz) and the freezing proxy per phase, mean ± s.e.m. over seeds, and the paired difference
+of each placement from the basal control.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from allonet.analysis import study_summary
+from allonet.analysis.study_summary import by_condition, paired, read_index, stat
+from allonet.plotting import style
+from allonet.store import read_run
+
+LABELS = {("-1 h", "1"): "before (control)", ("7 min", "1"): "during (peak)",
+          ("150 min", "1"): "after (150 min)", ("0 min", "600"): "surge inside session"}
+PHASES = ["conditioning", "recall", "extinction", "test_B", "test_A", "test_C"]
+MEASURES = [(f"freezing.{p}.freezing", f"freezing {p}", "1") for p in PHASES] + [
+    ("cs_rates.conditioning.fear", "BA fear group, conditioning CS", "Hz"),
+    ("cs_rates.recall.fear", "BA fear group, recall CS", "Hz"),
+    ("cs_rates.extinction.extinction", "BA extinction group, extinction CS", "Hz"),
+]
+
+
+def condition(row: dict[str, str]) -> str:
+    """The placement's label from ``clock.session_start`` and ``clock.time_scale``."""
+    key = (row.get("clock.session_start", ""), row.get("clock.time_scale", ""))
+    return LABELS.get(key, f"start {key[0]}, x{key[1]}")
+
+
+def conditioning_allo(sweep_dir: Path, rows: list[dict[str, str]]) -> dict[str, dict[int, float]]:
+    """Mean amygdala ALLO (nM) applied during the conditioning phase, per condition and seed."""
+    out: dict[str, dict[int, float]] = {}
+    for row in rows:
+        run = read_run(Path(sweep_dir) / row["run_file"])
+        names = list(run.data["phases/name"])
+        k = names.index("conditioning")
+        start, stop = run.data["phases/start"][k], run.data["phases/stop"][k]
+        t, c = run.data["allo/amygdala/t_sim"], run.data["allo/amygdala/concentration"]
+        inside = (t >= start) & (t < stop)
+        out.setdefault(condition(row), {})[int(row["seed"])] = float(np.mean(c[inside]))
+    return out
+
+
+def summarize(sweep_dir: Path) -> tuple[list[str], list[list[object]]]:
+    """Header and rows: measure, unit, mean ± s.e.m. per condition, paired d vs control."""
+    rows = read_index(sweep_dir)
+    columns = {label: by_condition(rows, condition, column) for column, label, _ in MEASURES}
+    columns = {"amygdala ALLO, conditioning": conditioning_allo(sweep_dir, rows)} | columns
+    units = {"amygdala ALLO, conditioning": "nM"} | {label: u for _, label, u in MEASURES}
+    names = list(next(iter(columns.values())))
+    control = names[0]
+    header = ["measure", "unit", *names, *[f"d ({n} - {control})" for n in names[1:]]]
+    table = []
+    for label, groups in columns.items():
+        cells = [stat(list(groups[n].values())).text(2) for n in names]
+        effects = []
+        for n in names[1:]:
+            p = paired(groups[control], groups[n])
+            effects.append(f"{p.difference:+.2f} (d {p.cohen_d:.2f})")
+        table.append([label, units[label], *cells, *effects])
+    return header, table
+
+
+def figure(sweep_dir: Path) -> list[Path]:
+    """Freezing proxy per phase (mean ± s.e.m.), one line per placement."""
+    rows = read_index(sweep_dir)
+    fig = style.figure(width=style.SINGLE_COLUMN, height=2.4)
+    ax = fig.subplots()
+    for k, phase in enumerate(PHASES):
+        groups = by_condition(rows, condition, f"freezing.{phase}.freezing")
+        for j, name in enumerate(groups):
+            s = stat(list(groups[name].values()))
+            ax.errorbar(k + 0.12 * (j - 1.5), s.mean, yerr=s.sem, fmt="o", ms=3,
+                        color=style.CYCLE[j], label=name if k == 0 else None)
+    ax.set_xticks(range(len(PHASES)), PHASES, rotation=30)
+    ax.set(ylabel="freezing proxy (CeM, 1)")
+    ax.legend(frameon=False, fontsize=6)
+    return style.save(fig, Path(sweep_dir) / "figures" / "stress_surge")
+
+
+if __name__ == "__main__":
+    study_summary.main(__doc__.splitlines()[0], summarize, figure)

@@ -90,6 +90,18 @@ def measure(label: str, command: list[str], env: dict[str, str] | None = None,
     return measurement
 
 
+def measure_warm(label: str, command: list[str], env: dict[str, str] | None = None
+                 ) -> tuple[Measurement, Measurement]:
+    """Run ``command``; if that run compiled anything (its JSON says ``compiled``), run it again.
+
+    Returns (first run, warm run); they are the same measurement when nothing was compiled.
+    """
+    first = measure(label, command, env)
+    if not first.result.get("compiled", False):
+        return first, first
+    return first, measure(label, command, env)
+
+
 def allonet_command(spec: Path, overrides: list[str], output: Path) -> list[str]:
     """Command line of the allonet child (this module run as a script)."""
     return [PYTHON, str(Path(__file__).resolve()), str(spec), str(output), *overrides]
@@ -214,6 +226,8 @@ def _child(argv: list[str]) -> None:
     summary = {"wall_in_process_s": wall, "compiled": bool(build["compiled"]),
                "build_s": float(build["build_seconds"]), "run_s": float(sum(build["run_seconds"])),
                "structure_hash": build["structure_hash"], "device": build["device"]}
+    if build.get("project_dir"):  # standalone: how many compiled code objects run each step
+        summary["code_objects"] = len(list(Path(build["project_dir"]).glob("code_objects/*.cpp")))
     if result.run.spec["experiment"]["protocol"]["kind"] == "fear_conditioning":
         summary["events"] = synaptic_events(spec, overrides, output)
         summary["spikes"] = int(sum(len(v) for k, v in result.run.data.items()

@@ -4,8 +4,8 @@
 
 For each ``scale`` (``--set network.scale=K``: population and input sizes times K, in-degrees
 kept, so synapses grow as K), the main experiment (``experiments/fear_extinction.yaml``, 10 s
-simulated) runs on cpp_standalone in a child process, once to compile if the user's cache lacks
-that size (the first build's seconds are reported) and once more, warm, for the numbers: wall
+simulated) runs on cpp_standalone in a child process, and once more if that run compiled (the
+user's cache lacked that size; the first build's seconds are reported), for warm numbers: wall
 seconds per simulated second (simulation only, and the whole run), synaptic events per second
 of simulation (presynaptic spikes times outgoing synapses, recurrent and input projections;
 ``common.synaptic_events``), and peak memory (MB, the child and the binary it waited for).
@@ -33,7 +33,7 @@ from common import (
     bench_dir,
     cache_env,
     load_average,
-    measure,
+    measure_warm,
     ratio,
     table,
 )
@@ -42,11 +42,10 @@ COBA = REPO / "benchmarks" / "reference" / "coba.py"
 
 
 def coba(duration: float, record: float = 1.0) -> Measurement:
-    """COBA on cpp_standalone, compiled once into the benchmark cache, then measured warm."""
+    """COBA on cpp_standalone in the benchmark cache, measured warm (run again if it compiled)."""
     command = [PYTHON, str(COBA), "--device", "standalone", "--duration", str(duration),
                "--record", str(record), "--build-dir", str(bench_dir() / "coba")]
-    measure(f"COBA prepare (record {record:g})", command)
-    return measure(f"COBA {duration:g} s, record {record:g}", command)
+    return measure_warm(f"COBA {duration:g} s, record {record:g}", command)[1]
 
 
 def main() -> None:
@@ -66,9 +65,7 @@ def main() -> None:
         for scale in scales:
             overrides = ["device=standalone", f"network.scale={scale:g}"]
             command = allonet_command(MAIN_SPEC, overrides, Path(tmp) / f"scale{scale:g}.h5")
-            first = measure(f"main scale {scale:g} (compile if needed)", command, cache_env())
-            warm = measure(f"main scale {scale:g} warm", command, cache_env())
-            runs.append((scale, first, warm))
+            runs.append((scale, *measure_warm(f"main scale {scale:g}", command, cache_env())))
 
     rows = []
     for scale, first, warm in runs:

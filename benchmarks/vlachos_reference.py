@@ -5,7 +5,7 @@
 Both sides run ``experiments/vlachos2011.yaml``'s network and protocol (2.7 s simulated):
 allonet through ``allonet.runner.run_experiment``, the reference as
 ``benchmarks/reference/vlachos2011_ba.py`` (plain Brian2, one script). Each case runs in a child
-process, once to compile whatever is missing and once more, warm, for the numbers: simulation
+process, and once more if that run compiled anything, for warm numbers: simulation
 seconds (the standalone binary's run, or ``Network.run`` on the runtime device) and the whole
 child's wall time (interpreter start, imports, construction, code generation, compile check,
 simulation, and for allonet the readouts and the run file), plus peak memory.
@@ -32,7 +32,7 @@ from common import (
     bench_dir,
     cache_env,
     load_average,
-    measure,
+    measure_warm,
     ratio,
     table,
 )
@@ -42,7 +42,7 @@ PHASES = ("conditioning", "extinction", "renewal")
 
 
 def reference(device: str, seed: int) -> Measurement:
-    """The hand-written script on ``device`` (standalone or cython), prepared then warm."""
+    """The hand-written script on ``device`` (standalone or cython), measured warm."""
     command = [PYTHON, str(REFERENCE), "--device", device, "--seed", str(seed),
                "--build-dir", str(bench_dir() / "vlachos2011_ba")]
     env = cache_env()
@@ -52,16 +52,14 @@ def reference(device: str, seed: int) -> Measurement:
                    f"brian2.prefs.codegen.runtime.cython.cache_dir = {cython_cache!r}; "
                    f"sys.argv = {[str(REFERENCE), *command[2:]]!r}; "
                    f"runpy.run_path({str(REFERENCE)!r}, run_name='__main__')"]
-    measure(f"reference {device} prepare", command, env)
-    return measure(f"reference {device} warm", command, env)
+    return measure_warm(f"reference {device}", command, env)[1]
 
 
 def allonet(device: str, seed: int, out: Path) -> tuple[Measurement, Path]:
-    """allonet's vlachos2011 on ``device`` (standalone or runtime), prepared then warm."""
+    """allonet's vlachos2011 on ``device`` (standalone or runtime), measured warm."""
     path = out / f"allonet-{device}.h5"
     command = allonet_command(VLACHOS_SPEC, [f"device={device}", f"seed={seed}"], path)
-    measure(f"allonet {device} prepare", command, cache_env())
-    return measure(f"allonet {device} warm", command, cache_env()), path
+    return measure_warm(f"allonet {device}", command, cache_env())[1], path
 
 
 def allonet_rates(path: Path) -> dict[str, list[float]]:

@@ -37,6 +37,11 @@ E_EXC, E_INH, TAU_E, TAU_I = 0 * mV, -80 * mV, 5 * ms, 10 * ms
 W_EXC, W_INH, P_CONNECT = 6 * nS, 67 * nS, 0.02
 
 
+def _count(folder: str | None) -> int:
+    """Number of files below ``folder`` (0 if unset or missing)."""
+    return sum(1 for _ in Path(folder).rglob("*")) if folder and Path(folder).exists() else 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", choices=["standalone", "cython", "numpy"],
@@ -83,6 +88,10 @@ def main() -> None:
         counter = b2.PopulationRateMonitor(group)  # spikes of all neurons, to count events
         objects.append(counter)
     net = b2.Network(*objects)
+    binary = build_dir / "main" if args.device == "standalone" else None
+    stamp = binary.stat().st_mtime_ns if binary is not None and binary.exists() else None
+    cython_cache = b2.prefs.codegen.runtime.cython.cache_dir
+    cython_files = _count(cython_cache)
     t0 = time.perf_counter()
     net.run(args.duration * second)
     if args.device == "standalone":
@@ -92,6 +101,9 @@ def main() -> None:
     else:
         run_s = time.perf_counter() - t0
         build_s = t0 - T_START
+    # was the binary rebuilt, or were Cython extensions added to a cache set by the caller
+    compiled = (binary.stat().st_mtime_ns != stamp if binary is not None
+                else _count(cython_cache) != cython_files if cython_cache else None)
 
     if counter is not None:
         spikes = int(round(float(np.sum(counter.rate[:])) * float(b2.defaultclock.dt) * N))
@@ -104,6 +116,7 @@ def main() -> None:
         events = int(np.sum(np.asarray(out)[np.asarray(monitor.i[:])]))
     print(json.dumps({"device": args.device, "duration_s": args.duration,
                       "record": args.record, "build_s": build_s, "run_s": run_s,
+                      "compiled": compiled,
                       "wall_s": time.perf_counter() - T_START, "spikes": spikes,
                       "synapses": len(exc) + len(inh), "synaptic_events": events,
                       "events_per_s": events / run_s,

@@ -74,6 +74,11 @@ def schedule() -> tuple[list[tuple[str, int, float]], dict[str, np.ndarray], flo
     return onsets, {"cs": cs, "gate": gate, "A": ctx["A"], "B": ctx["B"]}, t
 
 
+def _count(folder: str | None) -> int:
+    """Number of files below ``folder`` (0 if unset or missing)."""
+    return sum(1 for _ in Path(folder).rglob("*")) if folder and Path(folder).exists() else 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", choices=["standalone", "cython", "numpy"],
@@ -84,8 +89,9 @@ def main() -> None:
                         help="standalone project folder (reused: a second run compiles nothing)")
     args = parser.parse_args()
 
+    build_dir = args.build_dir
     if args.device == "standalone":
-        b2.set_device("cpp_standalone", directory=str(args.build_dir), build_on_run=False)
+        b2.set_device("cpp_standalone", directory=str(build_dir), build_on_run=False)
     else:
         b2.prefs.codegen.target = args.device
     b2.prefs.logging.console_log_level = "WARNING"
@@ -164,16 +170,23 @@ def main() -> None:
     weights = b2.StateMonitor(exc, ["w_cs", "w_ctx"], record=True, dt=50 * ms)
     net = b2.Network(exc, inh, bg_e, bg_i, *recurrent, cs, ctx_a, ctx_b, cs_e, cs_i,
                      *context_synapses, spikes_e, spikes_i, weights)
+    binary = build_dir / "main" if args.device == "standalone" else None
+    stamp = binary.stat().st_mtime_ns if binary is not None and binary.exists() else None
+    cython_cache = b2.prefs.codegen.runtime.cython.cache_dir
+    cython_files = _count(cython_cache)
     t0 = time.perf_counter()
     net.run(duration * second)
     if args.device == "standalone":
-        b2.device.build(directory=str(args.build_dir), compile=True, run=True,
+        b2.device.build(directory=str(build_dir), compile=True, run=True,
                         with_output=False)
         run_s = float(b2.device.timers["run_binary"])
         build_s = time.perf_counter() - t0 - run_s
     else:
         run_s = time.perf_counter() - t0
         build_s = t0 - T_START
+    # was the binary rebuilt, or were Cython extensions added to a cache set by the caller
+    compiled = (binary.stat().st_mtime_ns != stamp if binary is not None
+                else _count(cython_cache) != cython_files if cython_cache else None)
 
     # CS-window rates (Hz) of the fear and extinction groups, per CS
     t_e, i_e = np.asarray(spikes_e.t / second), np.asarray(spikes_e.i[:])
@@ -199,7 +212,7 @@ def main() -> None:
                         + (FEAR[1] - FEAR[0]) * rates["A"].sum() * step
                         + (EXTINCTION[1] - EXTINCTION[0]) * rates["B"].sum() * step))
     print(json.dumps({"device": args.device, "seed": args.seed, "duration_s": duration,
-                      "build_s": build_s, "run_s": run_s,
+                      "build_s": build_s, "run_s": run_s, "compiled": compiled,
                       "wall_s": time.perf_counter() - T_START,
                       "spikes": {"E": n_spikes_e, "I": n_spikes_i},
                       "synaptic_events": events,

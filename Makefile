@@ -42,7 +42,8 @@ clean-cache:
 	rm -rf $(ALLONET_CACHE)
 
 # Benchmarks (not tests; see README "Performance"): each prints a table and ratios measured in
-# one session. The full set compiles several networks and takes about 1-2 hours on 2 cores;
+# one session. The full set compiles the main network cold on both devices and at every scale
+# (several hours on 2 cores);
 # `make bench BENCH_ARGS=--quick` runs reduced versions (no cold compiles, scales 1 and 2).
 BENCH_ARGS ?=
 bench: setup

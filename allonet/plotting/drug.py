@@ -66,11 +66,13 @@ def allo_figure(run: RunFile) -> plt.Figure:
         ax_c.set_ylim(bottom=0, top=_top(run, regions))
         ax_c.set_xlabel("simulation time (s)")
         ax_c.set_ylabel("ALLO (nM)")
-        ax_c.legend(loc="upper right", fontsize=6)
+        ax_c.legend(loc="best", fontsize=6)
         _bio_axis(ax_c, run, regions[0], factor, unit)
         ax_f.set_xlabel(f"biological time ({unit})")
         ax_f.set_ylabel("GABA-A decay fold (τ / τ at 0 nM)")
-        ax_f.set_ylim(0.9, max(ax_f.get_ylim()[1], 1.2))
+        # headroom: the curves stay in the lower 55% of the axis, the legend above them
+        fold_max = max((float(np.max(line.get_ydata())) for line in ax_f.get_lines()), default=1.0)
+        ax_f.set_ylim(0.9, max(1.2, 0.9 + (fold_max - 0.9) / 0.55))
         ax_f.legend(loc="upper right", fontsize=6)
         for ax, label in zip((ax_c, ax_f), "AB", strict=True):
             panel_label(ax, label, x=-0.2)

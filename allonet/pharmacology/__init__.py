@@ -4,9 +4,10 @@ concentrations evolve on a biological clock.
 :mod:`~allonet.pharmacology.receptors` maps a bath-equivalent concentration (nM) to dimensionless
 factors: phasic GABA-A decay (per region profile), tonic δ conductance, and benzodiazepine decay
 and amplitude. :mod:`~allonet.pharmacology.schedules` gives concentrations (nM) over biological
-time (hours): constant, steps, stress surge, infusion pharmacokinetics (brexanolone preset),
-postpartum withdrawal and an ovarian cycle. Everything is a pure function without Brian2; the
-model's equations are generated from these same functions with :func:`brian_expression`.
+time (hours): constant, steps, stress surge, infusion pharmacokinetics (one or two compartments;
+the brexanolone preset has two), postpartum withdrawal and an ovarian cycle. Everything is a pure
+function without Brian2; the model's equations are generated from these same functions with
+:func:`brian_expression`.
 """
 
 from allonet.pharmacology import schedules
@@ -40,9 +41,11 @@ from allonet.pharmacology.schedules import (
     constant,
     cycle,
     infusion_pk,
+    infusion_pk_2c,
     postpartum_withdrawal,
     steps,
     stress_surge,
+    two_compartment_modes,
 )
 
 __all__ = [
@@ -71,10 +74,12 @@ __all__ = [
     "get_tonic_profile",
     "hill_factor",
     "infusion_pk",
+    "infusion_pk_2c",
     "postpartum_withdrawal",
     "schedules",
     "steps",
     "stress_surge",
     "tonic_conductance",
     "tonic_factor",
+    "two_compartment_modes",
 ]

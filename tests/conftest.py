@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 os.environ.setdefault("ALLONET_CACHE", str(REPO / ".cache" / "allonet"))
@@ -17,6 +18,13 @@ def run_cli(*args: str) -> int:
     from allonet.cli import main
 
     return main([str(a) for a in args])
+
+
+def sweep_spec_file(tmp_path: Path, body: dict, name: str = "sweep.yaml") -> Path:
+    """A sweep spec of the IPSC experiment (spec fields ``body``) written to ``tmp_path/name``."""
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump({"name": "t", "experiment": str(IPSC_SPEC), **body}))
+    return path
 
 
 @pytest.fixture(scope="session")

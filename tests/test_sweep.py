@@ -6,7 +6,6 @@ import io
 import json
 import os
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,16 +19,10 @@ from allonet.sweep.index import flatten_table
 from allonet.sweep.manifest import build_manifest, override_text, prepare
 from allonet.sweep.progress import SweepProgress
 from allonet.sweep.spec import Cluster, SweepSpec, load_sweep, split_quantity
-from conftest import REPO, run_cli
+from conftest import REPO, run_cli, sweep_spec_file
 
 DATA = REPO / "tests" / "data" / "sweeps"
 IPSC = REPO / "experiments" / "ipsc_dose_response.yaml"
-
-
-def _spec_file(tmp_path: Path, body: dict, name: str = "sweep.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(yaml.safe_dump({"name": "t", "experiment": str(IPSC), **body}))
-    return path
 
 
 # --- spec -------------------------------------------------------------------------------------
@@ -52,7 +45,7 @@ def _spec_file(tmp_path: Path, body: dict, name: str = "sweep.yaml") -> Path:
     ({"seeds": [1], "cluster": {"walltime": "1 hour"}}, "cluster.walltime", "walltime"),
 ])
 def test_bad_sweep_spec_is_one_line_spec_error(tmp_path, body, field, says):
-    path = _spec_file(tmp_path, body)
+    path = sweep_spec_file(tmp_path, body)
     with pytest.raises(SpecError) as caught:
         load_sweep(path)
     message = str(caught.value)
@@ -142,7 +135,7 @@ def test_manifest_points_groups_and_files():
 
 
 def test_manifest_groups_by_structure_and_keeps_invalid_values(tmp_path):
-    path = _spec_file(tmp_path, {"parameters": {"kind": "list", "points": [
+    path = sweep_spec_file(tmp_path, {"parameters": {"kind": "list", "points": [
         {"drugs.allo_default": "10 nM"}, {"drugs.allo_default": "100 nM"},
         {"protocol.duration": "300 ms"}, {"protocol.duration": "-1 ms"}]}})
     manifest = build_manifest(load_sweep(path), path)
@@ -152,7 +145,7 @@ def test_manifest_groups_by_structure_and_keeps_invalid_values(tmp_path):
 
 
 def test_unknown_parameter_path_is_an_error_of_the_sweep_spec(tmp_path):
-    path = _spec_file(tmp_path, {"parameters": {"kind": "grid", "values": {
+    path = sweep_spec_file(tmp_path, {"parameters": {"kind": "grid", "values": {
         "protocol.durration": ["300 ms"]}}})
     with pytest.raises(SpecError) as caught:
         build_manifest(load_sweep(path), path)
@@ -161,13 +154,13 @@ def test_unknown_parameter_path_is_an_error_of_the_sweep_spec(tmp_path):
 
 
 def test_prepare_resumes_and_refuses_another_sweep(tmp_path):
-    first = _spec_file(tmp_path, {"seeds": [1, 2]}, "a.yaml")
+    first = sweep_spec_file(tmp_path, {"seeds": [1, 2]}, "a.yaml")
     out = tmp_path / "out"
     manifest = prepare(load_sweep(first), first, out)
     stamp = (out / "manifest.json").stat().st_mtime_ns
     assert prepare(load_sweep(first), first, out).points == manifest.points
     assert (out / "manifest.json").stat().st_mtime_ns == stamp
-    second = _spec_file(tmp_path, {"seeds": [1, 2, 3]}, "b.yaml")
+    second = sweep_spec_file(tmp_path, {"seeds": [1, 2, 3]}, "b.yaml")
     with pytest.raises(UserError, match="holds another sweep .3 points, this spec has 2|2 points"):
         prepare(load_sweep(second), second, out)
     (tmp_path / "other").mkdir()
@@ -256,7 +249,7 @@ def test_array_ranges():
 
 
 def test_sbatch_script_covers_pending_points_with_resources(tmp_path):
-    path = _spec_file(tmp_path, {"seeds": {"first": 1, "count": 5}, "cluster": {
+    path = sweep_spec_file(tmp_path, {"seeds": {"first": 1, "count": 5}, "cluster": {
         "cores": 2, "memory": "3 GiB", "walltime": "00:20:00", "queue": "short",
         "throttle": 2, "job_extra": ["--qos=low"], "prologue": ["module load gcc"],
         "env": {"OMP_NUM_THREADS": "1"}}})

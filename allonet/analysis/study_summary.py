@@ -90,20 +90,24 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str
     """A plain-text table with aligned columns."""
     text = [[str(h) for h in header]] + [[str(c) for c in r] for r in rows]
     widths = [max(len(r[k]) for r in text) for k in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in text]
-    lines.insert(1, "-" * len(lines[0]))
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+             for r in text]
+    lines.insert(1, "-" * max(map(len, lines)))
     return "\n".join(lines)
 
 
 def main(description: str, summarize: Callable[[Path], tuple[list[str], list[list[object]]]],
-         figure: Callable[[Path], list[Path]]) -> None:
+         figure: Callable[[Path], list[Path]], table_name: str) -> None:
     """Command line of a study summary script: ``SWEEP_DIR``; prints the table from
-    ``summarize``, writes it to ``SWEEP_DIR/summary.csv`` and draws ``figure``."""
+    ``summarize``, writes it to ``SWEEP_DIR/<table_name>`` and draws ``figure``.
+
+    ``table_name`` is not ``summary.csv``: that is the sweep's own study report
+    (:mod:`allonet.sweep.report`)."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("sweep_dir", type=Path)
     args = parser.parse_args()
     header, table = summarize(args.sweep_dir)
     print(format_table(header, table))
-    write_table(args.sweep_dir / "summary.csv", header, table)
+    write_table(args.sweep_dir / table_name, header, table)
     for path in figure(args.sweep_dir):
         print(f"figure: {path}")

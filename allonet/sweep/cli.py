@@ -1,4 +1,5 @@
-"""``allonet sweep``: run a parameter sweep, show its status, rebuild its index, run its points.
+"""``allonet sweep``: run a parameter sweep, show its status, rebuild its index, run its points,
+report a study.
 
 ::
 
@@ -6,7 +7,12 @@
                        [--scheduler tcp://HOST:PORT] [--retry-failed] [--submit [--wait]] [-q]
     allonet sweep status DIR
     allonet sweep index DIR
+    allonet sweep report DIR [--spec SPEC]
     allonet sweep worker DIR [--index I [--chunk M]] [-q]
+
+A complete sweep whose spec has a ``summary`` section ends with its study report: a table printed
+and written to ``DIR/summary.csv``, and ``DIR/figures/summary.{png,pdf}``
+(:mod:`allonet.sweep.report`); ``sweep report`` (re)builds it, from the runs done so far.
 
 Exit codes: 0 all points done (or the SLURM script written / submitted), 1 some points failed or
 are still pending, 2 bad input (spec, directory, options).
@@ -20,17 +26,17 @@ from pathlib import Path
 
 from allonet.errors import UserError
 
-_FORMS = ("status", "index", "worker")
+_FORMS = ("status", "index", "report", "worker")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register ``sweep`` on the ``allonet`` command's sub-parsers.
 
-    ``sweep`` takes either a spec file or one of the words status / index / worker, so its
+    ``sweep`` takes either a spec file or one of the words status / index / report / worker, so its
     arguments are parsed here, by the parser of the form used.
     """
     sweep = subparsers.add_parser(
-        "sweep", help="run a parameter sweep (or: sweep status|index|worker DIR)",
+        "sweep", help="run a parameter sweep (or: sweep status|index|report|worker DIR)",
         add_help=False, prefix_chars="\0", usage=__doc__.split("::")[1].split("\n\n")[0])
     sweep.add_argument("argv", nargs=argparse.REMAINDER)
     sweep.set_defaults(func=_dispatch)
@@ -40,7 +46,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     argv = list(args.argv)
     form = argv[0] if argv and argv[0] in _FORMS else "run"
     parser = {"run": _run_parser, "status": _status_parser, "index": _index_parser,
-              "worker": _worker_parser}[form]()
+              "report": _report_parser, "worker": _worker_parser}[form]()
     parsed = parser.parse_args(argv[1:] if form != "run" else argv)
     return parsed.func(parsed)
 
@@ -48,7 +54,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _run_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="allonet sweep", description="Run a parameter sweep (resumable: run it again to "
-        "finish what is missing). Also: allonet sweep status|index|worker DIR.")
+        "finish what is missing). Also: allonet sweep status|index|report|worker DIR.")
     parser.add_argument("spec", type=Path, help="sweep spec (experiments/sweeps/*.yaml)")
     parser.add_argument("-o", "--output", type=Path,
                         help="sweep directory (default results/<sweep name>)")
@@ -85,6 +91,16 @@ def _index_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _report_parser() -> argparse.ArgumentParser:
+    parser = _dir_parser("report", "Write the study report (DIR/summary.csv, "
+                         "DIR/figures/summary.png and .pdf) from the runs done so far, as the "
+                         "sweep spec's 'summary' section says; rebuilds a stale index first.")
+    parser.add_argument("--spec", type=Path,
+                        help="sweep spec (default: the one the sweep was created from)")
+    parser.set_defaults(func=_cmd_report)
+    return parser
+
+
 def _worker_parser() -> argparse.ArgumentParser:
     parser = _dir_parser("worker", "Run points of a prepared sweep in this process (what SLURM "
                          "array tasks run). Without --index: every point no other process holds.")
@@ -98,6 +114,7 @@ def _worker_parser() -> argparse.ArgumentParser:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from allonet.sweep.driver import run_sweep
+    from allonet.sweep.spec import load_sweep
 
     if (args.submit or args.wait) and args.executor != "slurm":
         raise UserError("--submit and --wait need --executor slurm")
@@ -105,6 +122,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
                                    args.scheduler, args.retry_failed, args.submit, args.wait,
                                    args.quiet)
     _print_summary(sweep_dir, summary)
+    if summary.complete and load_sweep(args.spec).summary is not None:
+        _write_report(sweep_dir, args.spec)
     if args.executor == "slurm" and not args.wait:
         return 0
     return 0 if summary.complete else 1
@@ -132,6 +151,24 @@ def _cmd_index(args: argparse.Namespace) -> int:
     rows = len(next(iter(read_index(h5_path).values())))
     print(f"wrote {h5_path} and {csv_path} ({rows} rows)")
     return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from allonet.sweep.report import refresh_index
+
+    if refresh_index(args.dir):
+        print(f"rebuilt {args.dir / 'index.csv'} from the run files")
+    _write_report(args.dir, args.spec)
+    return 0
+
+
+def _write_report(sweep_dir: Path, spec: Path | None) -> None:
+    from allonet.sweep.report import build_report, write_report
+
+    report = build_report(sweep_dir, spec)
+    paths = write_report(report)
+    print(report.text())
+    print("wrote " + ", ".join(str(p) for p in paths))
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:

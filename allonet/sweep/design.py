@@ -58,3 +58,38 @@ def _value(entry: Range | list[Any], u: float, digits: int) -> Any:
         x = low + u * (high - low)
     number: float | int = round(x) if entry.integer else float(f"{x:.{digits}g}")
     return f"{number if entry.integer else format(number, 'g')} {unit}" if unit else number
+
+
+def point_labels(spec: SweepSpec) -> list[str]:
+    """A readable, unique label per design point from the values that differ between points:
+    the value alone when one path varies (``"100 nM"``), else ``leaf=value`` pairs."""
+    points = design_points(spec)
+    if spec.parameters is None:
+        return [spec.name]
+    paths = list(dict.fromkeys(path for point in points for path in point))
+    varying = [p for p in paths if len({value_text(pt.get(p)) for pt in points}) > 1] or paths
+    leaves = [p.rsplit(".", 1)[-1] for p in varying]
+    names = leaves if len(set(leaves)) == len(leaves) else varying
+    labels = []
+    for point in points:
+        parts = [(name, value_text(point[path])) for name, path in zip(names, varying, strict=True)
+                 if path in point]
+        labels.append(parts[0][1] if len(varying) == 1 and parts
+                      else ", ".join(f"{n}={v}" for n, v in parts) or "default")
+    return [f"{label} ({k + 1})" if labels.count(label) > 1 else label
+            for k, label in enumerate(labels)]
+
+
+def value_text(value: Any) -> str:
+    """A design value as short text: ``"100 nM"``, ``0.5``, ``amygdala: 300 nM``, ``none``."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_nested(v)}" for k, v in value.items()) or "none"
+    if isinstance(value, list | tuple):
+        return f"[{', '.join(value_text(v) for v in value)}]"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "none" if value is None else str(value)
+
+
+def _nested(value: Any) -> str:
+    return f"({value_text(value)})" if isinstance(value, dict) and value else value_text(value)

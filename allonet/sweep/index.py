@@ -56,7 +56,7 @@ def build_index(sweep_dir: str | Path) -> tuple[Path, Path]:
     table = {name: [row.get(name, (None, ""))[0] for row in rows] for name in columns}
     h5_path, csv_path = sweep_dir / "index.h5", sweep_dir / "index.csv"
     _write_h5(h5_path, manifest, table, units)
-    _write_text_atomic(csv_path, _csv_text(table))
+    state.write_text_atomic(csv_path, csv_text(table))
     return h5_path, csv_path
 
 
@@ -230,7 +230,8 @@ def _write_h5(path: Path, manifest: Manifest, table: dict[str, list[Any]],
         tmp.unlink(missing_ok=True)
 
 
-def _csv_text(table: dict[str, list[Any]]) -> str:
+def csv_text(table: dict[str, list[Any]]) -> str:
+    """Columns (name -> values, equal lengths) as CSV: empty cells for None and NaN."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(list(table))
@@ -246,12 +247,3 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.10g}"
     return str(value)
-
-
-def _write_text_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        tmp.write_text(text)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

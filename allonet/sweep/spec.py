@@ -12,6 +12,11 @@ A sweep spec is its own YAML file (``experiments/sweeps/*.yaml``), strict like e
     seeds: {first: 1, count: 6}             # or a list [1, 2, 3]; x every design point
     retries: 2                              # extra attempts of a failed point
     cluster: {kind: slurm, cores: 1, memory: 4 GB, walltime: "01:00:00", queue: normal}
+    summary:                                # the study report (allonet.sweep.report), optional
+      conditions: [none, low, mid, high]    # one label per design point, in order
+      baseline: none                        # paired effects are computed against it
+      readouts:
+        - {column: freezing.recall.freezing, label: "freezing, recall", unit: "1"}
 
 Parameter paths are the dotted paths of ``allonet run --set``; values are YAML values with units
 as text (``"100 nM"``, ``"8 ms"``). Random designs draw numbers between ``low`` and ``high`` in the
@@ -20,6 +25,7 @@ unit both are written in, on a linear or log scale, or pick among listed ``choic
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -62,6 +68,11 @@ class GridDesign(Strict):
     kind: Literal["grid"]
     values: dict[ParamPath, list[Any]] = Field(min_length=1)
 
+    @property
+    def size(self) -> int:
+        """Number of design points: the product of the value counts."""
+        return math.prod(len(v) for v in self.values.values())
+
     @model_validator(mode="after")
     def _non_empty(self) -> GridDesign:
         for path, values in self.values.items():
@@ -75,6 +86,11 @@ class ListDesign(Strict):
 
     kind: Literal["list"]
     points: list[dict[ParamPath, Any]] = Field(min_length=1)
+
+    @property
+    def size(self) -> int:
+        """Number of design points."""
+        return len(self.points)
 
 
 class Range(Strict):
@@ -116,6 +132,11 @@ class SampledDesign(Strict):
     seed: int = Field(default=0, ge=0)  # of the design's random generator (not the model's)
     digits: int = Field(default=4, ge=1, le=15)  # significant digits kept in drawn values
     ranges: dict[ParamPath, Range | list[Any]] = Field(min_length=1)
+
+    @property
+    def size(self) -> int:
+        """Number of design points."""
+        return self.n
 
 
 Design = Annotated[GridDesign | ListDesign | SampledDesign, Field(discriminator="kind")]
@@ -166,6 +187,36 @@ class Cluster(Strict):
     env: dict[str, str] = {}  # environment of the workers, e.g. {ALLONET_CACHE: /shared/cache}
 
 
+class Readout(Strict):
+    """One readout of the study report: an ``index.csv`` column, how to label it, its unit."""
+
+    column: Annotated[str, Field(min_length=1)]  # e.g. cs_rates.recall.CeM
+    label: str = ""  # default: the column name
+    unit: str = ""  # as shown on axes and in tables ("Hz"; "1" or "" when dimensionless)
+
+    @property
+    def name(self) -> str:
+        """The label, or the column when no label is given."""
+        return self.label or self.column
+
+
+class Summary(Strict):
+    """The study report drawn at the end of the sweep (:mod:`allonet.sweep.report`)."""
+
+    conditions: list[Annotated[str, Field(min_length=1)]] | None = None  # one per design point
+    baseline: str | None = None  # default: the first condition
+    readouts: list[Readout] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_labels(self) -> Summary:
+        for field, labels in (("conditions", self.conditions or []),
+                              ("readouts", [r.name for r in self.readouts])):
+            repeated = sorted({x for x in labels if labels.count(x) > 1})
+            if repeated:
+                raise ValueError(f"{field}: each label at most once (repeated: {repeated})")
+        return self
+
+
 class SweepSpec(Strict):
     """One parameter study: the contents of one ``experiments/sweeps/*.yaml``."""
 
@@ -177,6 +228,7 @@ class SweepSpec(Strict):
     seeds: list[Annotated[int, Field(ge=0, lt=2**31)]] | SeedRange | None = None
     retries: int = Field(default=2, ge=0, le=100)  # extra attempts of a failed point
     cluster: Cluster | None = None
+    summary: Summary | None = None
 
     @model_validator(mode="after")
     def _something_to_sweep(self) -> SweepSpec:
@@ -185,6 +237,35 @@ class SweepSpec(Strict):
         if isinstance(self.seeds, list) and len(set(self.seeds)) != len(self.seeds):
             raise ValueError("seeds: each seed at most once")
         return self
+
+    @model_validator(mode="after")
+    def _summary_fits_design(self) -> SweepSpec:
+        if self.summary is None:
+            return self
+        given = self.summary.conditions
+        if given is not None and len(given) != self.design_size:
+            kind = f"{self.parameters.kind} design" if self.parameters else "no parameters"
+            raise ValueError(f"summary.conditions: {len(given)} labels for {self.design_size} "
+                             f"design points ({kind}); give one label per design point, in order")
+        baseline = self.summary.baseline
+        if baseline is not None and baseline not in self.condition_labels:
+            raise ValueError(f"summary.baseline: {baseline!r} is not one of the conditions "
+                             f"{self.condition_labels}")
+        return self
+
+    @property
+    def design_size(self) -> int:
+        """Number of design points (each run once per seed)."""
+        return self.parameters.size if self.parameters else 1
+
+    @property
+    def condition_labels(self) -> list[str]:
+        """One label per design point: ``summary.conditions``, else made from its values."""
+        from allonet.sweep.design import point_labels  # design.py imports this module
+
+        if self.summary and self.summary.conditions:
+            return list(self.summary.conditions)
+        return point_labels(self)
 
     @property
     def seed_list(self) -> list[int | None]:

@@ -2,9 +2,10 @@
 
     .venv/bin/python experiments/studies/closed_loop_summary.py results/closed_loop_synthesis
 
-Reads the sweep's index.csv and run files (nothing is simulated). Writes ``summary.csv`` and
-``figures/closed_loop.{png,pdf}`` into the sweep directory. Rates in Hz, times in s of the
-simulation clock (x ``clock.time_scale`` for biological time), concentrations in nM.
+Reads the sweep's index.csv and run files (nothing is simulated). Writes
+``closed_loop_summary.csv`` and ``figures/closed_loop.{png,pdf}`` into the sweep directory (beside
+the sweep's own report, ``summary.csv``). Rates in Hz, times in s of the simulation clock
+(x ``clock.time_scale`` for biological time), concentrations in nM.
 """
 
 from __future__ import annotations
@@ -101,4 +102,4 @@ def figure(sweep_dir: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    study_summary.main(__doc__.splitlines()[0], summarize, figure)
+    study_summary.main(__doc__.splitlines()[0], summarize, figure, "closed_loop_summary.csv")

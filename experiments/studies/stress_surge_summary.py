@@ -2,11 +2,12 @@
 
     .venv/bin/python experiments/studies/stress_surge_summary.py results/stress_surge
 
-Reads the sweep's index.csv and run files (nothing is simulated). Writes ``summary.csv`` and
-``figures/stress_surge.{png,pdf}`` into the sweep directory: per placement of the session on the
-biological clock, the ALLO applied during conditioning (nM), CS-evoked BA fear-group and CeM
-rates (Hz) and the freezing proxy per phase, mean ± s.e.m. over seeds, and the paired difference
-of each placement from the basal control.
+Reads the sweep's index.csv and run files (nothing is simulated). Writes
+``stress_surge_summary.csv`` and ``figures/stress_surge.{png,pdf}`` into the sweep directory
+(beside the sweep's own report, ``summary.csv``): per placement of the session on the biological
+clock, the ALLO applied during conditioning (nM), CS-evoked BA fear-group and CeM rates (Hz) and
+the freezing proxy per phase, mean ± s.e.m. over seeds, and the paired difference of each
+placement from the basal control.
 """
 
 from __future__ import annotations
@@ -88,4 +89,4 @@ def figure(sweep_dir: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    study_summary.main(__doc__.splitlines()[0], summarize, figure)
+    study_summary.main(__doc__.splitlines()[0], summarize, figure, "stress_surge_summary.csv")

@@ -3,8 +3,10 @@ experiment (no simulation): a typo in a study is caught here, not hours into a c
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from allonet.spec.loading import load_experiment
@@ -30,3 +32,46 @@ def test_every_point_of_a_study_resolves(path):
     experiment = experiment_path(spec, path)
     for point in manifest.points[:: max(1, len(manifest.points) // 8)]:
         load_experiment(experiment, point.overrides)
+
+
+def _readout_columns(experiment: Path, overrides: list[str]) -> set[str]:
+    """The index.csv readout columns a run of ``experiment`` produces: the protocol's own readout
+    code on a run without spikes (timeline, ALLO and weight arrays shaped as a run has them)."""
+    from allonet.protocols import fear_conditioning as fear
+    from allonet.protocols.schedule import timeline
+    from allonet.sweep.index import flatten_table
+
+    specs = load_experiment(experiment, overrides)
+    net = specs.network
+    line = timeline(specs.experiment.protocol)
+    allo, _, step = fear.drug_arrays(specs, line.duration)
+    plastic = [name for name, pop in net.populations.items() if pop.coincidence is not None]
+    result = {f"{name}/{key}": np.zeros(0) for name in net.populations for key in ("t", "i")}
+    samples = np.arange(0.0, line.duration, 0.1)
+    for name in plastic:
+        result |= {f"{name}/w_t": samples} | {
+            f"{name}/{w}": np.zeros((samples.size, net.populations[name].n))
+            for w in ("w_cs", "w_ctx")}
+    data = {k: v.data for k, v in fear._datasets(specs, line, result, allo, step, plastic).items()}
+    data |= {"stress/t_sim": samples, "stress/intensity": np.zeros(samples.size)}
+    tables: dict[str, dict[str, np.ndarray]] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # no spikes: empty means
+        for key, column in fear.readouts(specs, data).items():
+            _, table, name = key.split("/")
+            tables.setdefault(table, {})[name] = np.asarray(column.data)
+    return {c for name, table in tables.items() for c in flatten_table(name, table)}
+
+
+@pytest.mark.parametrize("path", [p for p in SPECS if _is_sweep(p)], ids=lambda p: p.stem)
+def test_study_summary_fits_the_design_and_the_readouts(path):
+    spec = load_sweep(path)
+    if spec.summary is None:
+        pytest.skip("no summary section")
+    labels = spec.condition_labels
+    assert len(labels) == spec.design_size == len(set(labels))
+    assert spec.summary.baseline in (None, *labels)
+    point = build_manifest(spec, path).points[0]
+    columns = _readout_columns(experiment_path(spec, path), point.overrides)
+    missing = [r.column for r in spec.summary.readouts if r.column not in columns]
+    assert missing == [], sorted(columns)

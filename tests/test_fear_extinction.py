@@ -96,6 +96,10 @@ def test_result6_abaa_renewal(fear_runs):
     assert fear >= 5 * fear_ext[-1], (fear, fear_ext)
     assert ext <= 0.5 * ext_ext[-1], (ext, ext_ext)
     assert fear_ratio(fear, ext) >= 0.5
+    stored = [r.table("readouts/fear_ratio") for r in runs]
+    per_run = [float(fear_ratio(mean_rates([r], "fear", "test_A").mean(),
+                                mean_rates([r], "extinction", "test_A").mean())) for r in runs]
+    assert [float(t["ratio"][t["phase"] == "test_A"][0]) for t in stored] == pytest.approx(per_run)
     for which in ("w_cs", "w_ctx"):
         before = weight(runs, "fear", "test_B", which)
         after = weight(runs, "fear", "end", which)

@@ -58,10 +58,32 @@ def fear_ratio(r_fear: np.ndarray, r_ext: np.ndarray) -> np.ndarray:
     return np.where(total > 0, np.asarray(r_fear) / np.where(total > 0, total, 1), 0.5)
 
 
+def fear_ratio_table(table: Mapping[str, np.ndarray], fear: str = "fear",
+                     extinction: str = "extinction") -> dict[str, np.ndarray]:
+    """Fear ratio per phase (in order of appearance) from a :func:`cs_rates` table.
+
+    ``ratio`` uses the phase's mean CS rates of the two groups (Hz), ``ratio_last`` its last CS
+    (the end of extinction, say). Empty when the table lacks either group.
+    """
+    groups = set(table["group"].tolist())
+    rows: dict[str, list] = {k: [] for k in ("phase", "fear", "extinction", "ratio", "ratio_last")}
+    if {fear, extinction} <= groups:
+        for phase in dict.fromkeys(table["phase"].tolist()):
+            r_fear = rates_by_trial(table, fear, phase)
+            r_ext = rates_by_trial(table, extinction, phase)
+            rows["phase"].append(phase)
+            rows["fear"].append(float(r_fear.mean()))
+            rows["extinction"].append(float(r_ext.mean()))
+            rows["ratio"].append(float(fear_ratio(r_fear.mean(), r_ext.mean())))
+            rows["ratio_last"].append(float(fear_ratio(r_fear[-1], r_ext[-1])))
+    return {k: np.array(v) for k, v in rows.items()}
+
+
 #: Units of readout-table columns ("1": dimensionless, "str": text).
 READOUT_UNITS = {
     "phase": "str", "trial": "1", "context": "str", "group": "str", "rate": "Hz",
     "freezing": "1", "class": "str", "n": "1", "fraction": "1", "pair": "str", "overlap": "1",
+    "fear": "Hz", "extinction": "Hz", "ratio": "1", "ratio_last": "1",
     "n_a": "1", "n_b": "1", "population": "str", "time": "s", "w_cs": "S", "w_ctx": "S",
 }
 

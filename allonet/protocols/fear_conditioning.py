@@ -17,6 +17,7 @@ from allonet.analysis.fear import (
     baseline_rates,
     cs_rates,
     ensemble_overlap,
+    fear_ratio_table,
     freezing_table,
     neuron_classes,
     weights_at_phases,
@@ -196,6 +197,9 @@ def readouts(specs: ResolvedSpecs, data: Mapping[str, np.ndarray]) -> dict[str, 
     first = float(data["phases/start"][0])
     tables["baseline_rates"] = baseline_rates(
         data, {n: p.n for n, p in specs.network.populations.items()}, first / 2, first)
+    ratios = fear_ratio_table(tables["cs_rates"])
+    if len(ratios["phase"]):
+        tables["fear_ratio"] = ratios
     if proto.freezing:
         tables["freezing"] = freezing_table(tables["cs_rates"], proto.freezing.population,
                                             to_hz(proto.freezing.saturation))

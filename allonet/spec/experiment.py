@@ -98,9 +98,11 @@ class BrexanoloneSchedule(Strict):
 
     kind: Literal["brexanolone_60h"]
     brain_plasma_ratio: PositiveFloat = 1.0
+    endogenous: Concentration = "0 nM"  # the brain's own ALLO, added to the drug's
 
     def at_hours(self, t_h: np.ndarray) -> np.ndarray:
-        return schedules.brexanolone_60h(t_h, brain_plasma_ratio=self.brain_plasma_ratio)
+        drug = schedules.brexanolone_60h(t_h, brain_plasma_ratio=self.brain_plasma_ratio)
+        return to_nM(self.endogenous) + drug
 
 
 class PostpartumSchedule(Strict):

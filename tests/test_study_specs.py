@@ -19,7 +19,8 @@ SPECS = sorted((REPO / "experiments" / "studies").glob("*.yaml")) + sorted(
 
 
 def _is_sweep(path: Path) -> bool:
-    return "experiment:" in path.read_text() and "parameters:" in path.read_text()
+    text = path.read_text()
+    return "experiment:" in text and "parameters:" in text
 
 
 @pytest.mark.parametrize("path", [p for p in SPECS if _is_sweep(p)], ids=lambda p: p.stem)
@@ -75,3 +76,21 @@ def test_study_summary_fits_the_design_and_the_readouts(path):
     columns = _readout_columns(experiment_path(spec, path), point.overrides)
     missing = [r.column for r in spec.summary.readouts if r.column not in columns]
     assert missing == [], sorted(columns)
+
+
+def test_ptsd_deficiency_steps_cover_the_extinction_phase():
+    """Study 4's steps schedule is written in simulated seconds: it must still match the
+    extinction phase of fear_extinction.yaml if that protocol changes."""
+    from allonet.protocols.schedule import timeline
+    from allonet.units import to_seconds
+
+    path = REPO / "experiments" / "studies" / "ptsd_deficiency.yaml"
+    spec = load_sweep(path)
+    experiment = load_experiment(experiment_path(spec, path), [])
+    bounds = {name: (start, stop) for name, start, stop in
+              timeline(experiment.experiment.protocol).phase_bounds}
+    point = build_manifest(spec, path).points[-1]
+    resolved = load_experiment(experiment_path(spec, path), point.overrides)
+    for region, schedule in resolved.experiment.drugs.allo.items():
+        times = [to_seconds(t) for t in schedule.times]
+        assert times == pytest.approx(bounds["extinction"], abs=1e-9), region

@@ -75,8 +75,35 @@ def fear_table(run: RunFile) -> str:
     return "\n".join(lines)
 
 
+def background_table(run: RunFile) -> str:
+    """Mean rates, band power and band fraction of the population rates and the LFP proxy, and
+    the spectral peaks, of a ``background`` run."""
+    rates = run.table("readouts/rates")
+    lines = ["mean rate (Hz): " + ", ".join(
+        f"{p} {r:.2f}" for p, r in zip(rates["population"], rates["rate"], strict=True))]
+    header = f"{'signal':<8}{'band':<8}{'power':>12}{'fraction':>10}"
+    lines += [header, "-" * len(header)]
+    rhythms = run.table("readouts/rhythms")
+    for pop, band, power, fraction in zip(*(rhythms.get(k, []) for k in
+                                            ("population", "band", "power", "fraction")),
+                                          strict=True):
+        lines.append(f"{pop:<8}{band:<8}{power:>12.4g}{fraction:>10.3f}")
+    lfp = run.table("readouts/lfp")
+    for band, power, fraction in zip(*(lfp.get(k, []) for k in ("band", "power", "fraction")),
+                                     strict=True):
+        lines.append(f"{'lfp':<8}{band:<8}{power:>12.4g}{fraction:>10.3f}")
+    peaks = run.table("readouts/peaks")
+    if peaks:
+        lines.append("spectral peak (Hz): " + ", ".join(
+            f"{s} {f:.0f}" for s, f in zip(peaks["signal"], peaks["frequency"], strict=True)))
+    lines.append("(power: Hz^2 for population rates, pA^2 for the LFP proxy; fraction of the "
+                 "power in the protocol's total range)")
+    return "\n".join(lines)
+
+
 #: protocol kind -> readout table formatter
-READOUT_TABLES = {"ipsc_dose_response": ipsc_table, "fear_conditioning": fear_table}
+READOUT_TABLES = {"ipsc_dose_response": ipsc_table, "fear_conditioning": fear_table,
+                  "background": background_table}
 
 
 def readout_table(run: RunFile) -> str:

@@ -40,10 +40,11 @@ def _readout_columns(experiment: Path, overrides: list[str]) -> set[str]:
     code on a run without spikes (timeline, ALLO and weight arrays shaped as a run has them)."""
     from allonet.protocols import fear_conditioning as fear
     from allonet.protocols.schedule import timeline
-    from allonet.sweep.index import flatten_table
 
     specs = load_experiment(experiment, overrides)
     net = specs.network
+    if specs.experiment.protocol.kind == "background":
+        return _background_readout_columns(specs)
     line = timeline(specs.experiment.protocol)
     allo, _, step = fear.drug_arrays(specs, line.duration)
     plastic = [name for name, pop in net.populations.items() if pop.coincidence is not None]
@@ -55,13 +56,35 @@ def _readout_columns(experiment: Path, overrides: list[str]) -> set[str]:
             for w in ("w_cs", "w_ctx")}
     data = {k: v.data for k, v in fear._datasets(specs, line, result, allo, step, plastic).items()}
     data |= {"stress/t_sim": samples, "stress/intensity": np.zeros(samples.size)}
+    return _flattened(fear.readouts, specs, data)
+
+
+def _flattened(readouts, specs, data: dict[str, np.ndarray]) -> set[str]:
+    """The index columns of the readout tables ``readouts(specs, data)`` computes."""
+    from allonet.sweep.index import flatten_table
+
     tables: dict[str, dict[str, np.ndarray]] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # no spikes: empty means
-        for key, column in fear.readouts(specs, data).items():
+        for key, column in readouts(specs, data).items():
             _, table, name = key.split("/")
             tables.setdefault(table, {})[name] = np.asarray(column.data)
     return {c for name, table in tables.items() for c in flatten_table(name, table)}
+
+
+def _background_readout_columns(specs) -> set[str]:
+    """The index.csv readout columns of a ``background`` run: its readout code on a run
+    without spikes and with a flat LFP proxy."""
+    from allonet.protocols import background
+    from allonet.units import to_seconds
+
+    proto = specs.experiment.protocol
+    data = {f"spikes/{name}/{key}": np.zeros(0) for name in specs.network.populations
+            for key in ("timestamps", "node_ids")}
+    if proto.lfp is not None:
+        t = np.arange(0.0, to_seconds(proto.duration), to_seconds(proto.lfp.interval))
+        data |= {"lfp/t": t} | {f"lfp/{ch}": np.zeros(t.size) for ch in proto.lfp.channels}
+    return _flattened(background.readouts, specs, data)
 
 
 @pytest.mark.parametrize("path", [p for p in SPECS if _is_sweep(p)], ids=lambda p: p.stem)

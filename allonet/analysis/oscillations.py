@@ -32,6 +32,37 @@ def rate_spectrum(rate: np.ndarray, bin_s: float = 1e-3, segment_s: float = 1.0
     return welch(rate - rate.mean(), fs=1.0 / bin_s, nperseg=per_segment)
 
 
+def band_power(freqs: np.ndarray, psd: np.ndarray, band: tuple[float, float]) -> float:
+    """Power (signal units squared) in ``band`` (Hz, ends included): the PSD summed times the
+    frequency step, i.e. the part of the signal's variance in that band."""
+    inside = (freqs >= band[0]) & (freqs <= band[1])
+    step = float(freqs[1] - freqs[0]) if len(freqs) > 1 else 0.0
+    return float(psd[inside].sum() * step)
+
+
+def spectral_peak(freqs: np.ndarray, psd: np.ndarray, total: tuple[float, float]) -> float:
+    """Frequency (Hz) of the largest PSD value within ``total``; NaN for a flat zero spectrum."""
+    inside = (freqs >= total[0]) & (freqs <= total[1])
+    if not inside.any() or not psd[inside].any():
+        return float("nan")
+    return float(freqs[inside][np.argmax(psd[inside])])
+
+
+def band_powers(signal: np.ndarray, dt: float, bands: dict[str, tuple[float, float]],
+                total: tuple[float, float] = (1.0, 100.0), segment_s: float = 1.0
+                ) -> tuple[dict[str, tuple[float, float]], float]:
+    """Per band of ``bands`` (Hz): (power, fraction of the power in ``total``) of a signal
+    sampled every ``dt`` seconds (a population rate or an LFP proxy), and its spectral peak (Hz)
+    in ``total``. A constant signal has power 0, fraction 0 and peak NaN."""
+    freqs, psd = rate_spectrum(np.asarray(signal, dtype=float), dt, segment_s)
+    denominator = band_power(freqs, psd, total)
+    out = {}
+    for name, band in bands.items():
+        power = band_power(freqs, psd, band)
+        out[name] = (power, power / denominator if denominator > 0 else 0.0)
+    return out, spectral_peak(freqs, psd, total)
+
+
 def band_fraction(times: np.ndarray, n: int, start: float, stop: float,
                   band: tuple[float, float] = THETA_BAND_HZ,
                   total: tuple[float, float] = (1.0, 100.0), bin_s: float = 1e-3,
@@ -43,8 +74,5 @@ def band_fraction(times: np.ndarray, n: int, start: float, stop: float,
     rate = population_rate(times, n, start, stop, bin_s)
     if not rate.any():
         return 0.0
-    freqs, psd = rate_spectrum(rate, bin_s, segment_s)
-    in_total = (freqs >= total[0]) & (freqs <= total[1])
-    in_band = (freqs >= band[0]) & (freqs <= band[1])
-    denominator = psd[in_total].sum()
-    return float(psd[in_band].sum() / denominator) if denominator > 0 else 0.0
+    powers, _ = band_powers(rate, bin_s, {"band": band}, total, segment_s)
+    return powers["band"][1]

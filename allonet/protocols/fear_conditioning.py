@@ -29,6 +29,7 @@ from allonet.model import build_model
 from allonet.model.builder import PLASTICITY_GATE
 from allonet.model.synthesis import STRESS_ARRAY, GlutamateDrive, RegionSynthesis
 from allonet.pharmacology.synthesis import rate_constants
+from allonet.protocols.recording import allo_datasets, spike_arrays, spike_datasets, spike_monitors
 from allonet.protocols.schedule import Timeline, rate_arrays, silence_arrays, timeline
 from allonet.spec import ResolvedSpecs, concentration_at_hours
 from allonet.store import Column, RunData
@@ -129,8 +130,7 @@ def run(specs: ResolvedSpecs, device: str,
                                                 name=STRESS_ARRAY)
         model = build_model(net, allo_nM, bz_nM, sample_dt, exp.drugs.benzodiazepine_name, timed,
                             dict.fromkeys(plastic, weight_every), synthesis, glutamate)
-        monitors = {name: b2.SpikeMonitor(model.groups[name], name=f"spikes_{name}")
-                    for name in net.populations}
+        monitors = spike_monitors(model, net.populations)
         for region in synthesis:
             # The excess a population of the region holds at the start of each drug-clock step:
             # exactly the value its drug update reads.
@@ -144,10 +144,7 @@ def run(specs: ResolvedSpecs, device: str,
         return model, monitors
 
     def collect(monitors: Mapping) -> dict[str, np.ndarray]:
-        out = {}
-        for name in net.populations:
-            out[f"{name}/t"] = np.array(monitors[name].t / b2.second)
-            out[f"{name}/i"] = np.array(monitors[name].i[:])
+        out = spike_arrays(monitors, net.populations)
         for name in plastic:
             mon, n = monitors[f"weights_{name}"], net.populations[name].n
             order = np.lexsort((np.asarray(mon.i[:]), np.asarray(mon.t / b2.second)))
@@ -236,11 +233,8 @@ def readouts(specs: ResolvedSpecs, data: Mapping[str, np.ndarray]) -> dict[str, 
 
 def _datasets(specs: ResolvedSpecs, line: Timeline, result: dict[str, np.ndarray],
               allo: np.ndarray, sample_dt: float, plastic: list[str]) -> dict[str, Column]:
-    net, clock = specs.network, specs.experiment.clock
-    d: dict[str, Column] = {}
-    for name in net.populations:
-        d[f"spikes/{name}/timestamps"] = Column(result[f"{name}/t"], "s")
-        d[f"spikes/{name}/node_ids"] = Column(result[f"{name}/i"].astype(np.uint64), "1")
+    net = specs.network
+    d = spike_datasets(result, net.populations)
     epochs = line.epochs
     d["epochs/phase"] = Column(np.array([e.phase for e in epochs]), "str")
     d["epochs/trial"] = Column(np.array([e.trial for e in epochs], dtype=np.int64), "1")
@@ -252,11 +246,7 @@ def _datasets(specs: ResolvedSpecs, line: Timeline, result: dict[str, np.ndarray
                                            specs.experiment.protocol.phases]), "str")
     d["phases/start"] = Column(np.array([p[1] for p in line.phase_bounds]), "s")
     d["phases/stop"] = Column(np.array([p[2] for p in line.phase_bounds]), "s")
-    t_sim = np.arange(allo.shape[0]) * sample_dt
-    for column, region in enumerate(net.regions):
-        d[f"allo/{region}/concentration"] = Column(allo[:, column], "nM")
-        d[f"allo/{region}/t_sim"] = Column(t_sim, "s")
-        d[f"allo/{region}/t_bio"] = Column(clock.bio_hours(t_sim), "h")
+    d |= allo_datasets(specs, allo, sample_dt)
     for pop in plastic:
         d[f"weights/{pop}/t"] = Column(result[f"{pop}/w_t"], "s")
         d[f"weights/{pop}/w_cs"] = Column(result[f"{pop}/w_cs"], "S")

@@ -19,7 +19,7 @@ from allonet.spec.fields import (
     Strict,
     Time,
 )
-from allonet.units import to_nM, to_seconds
+from allonet.units import to_hz, to_nM, to_seconds
 
 _HOUR = 3600.0
 
@@ -375,7 +375,58 @@ class FearConditioning(Strict):
         return self
 
 
-Protocol = Annotated[IpscDoseResponse | FearConditioning, Field(discriminator="kind")]
+class LfpProxy(Strict):
+    """LFP proxy in the style of Mazzoni et al. 2015 (PLoS Comput Biol 11:e1004584): the sum
+    over the first ``cells`` neurons of ``population`` (a random sample: connections are random)
+    of the absolute synaptic currents |I| of ``channels``, sampled every ``interval``."""
+
+    population: Identifier
+    channels: list[Identifier] = Field(min_length=1)
+    cells: PositiveInt = 50
+    interval: Time = "1 ms"
+
+    @model_validator(mode="after")
+    def _positive(self) -> LfpProxy:
+        _positive_times(self, "interval")
+        return self
+
+
+class BackgroundActivity(Strict):
+    """Protocol: the network under its background drive alone, for ``duration``, one run.
+
+    Readouts, over [``settle``, ``duration``): mean rate of every population, power and
+    fraction of power (of ``total``) in each of ``bands`` of the population rate (``bin``
+    bins) of ``spectra`` populations and of the ``lfp`` proxy, and their spectral peaks.
+    Spectra are Welch averages of ``segment``-long windows.
+    """
+
+    kind: Literal["background"]
+    duration: Time
+    settle: Time = "500 ms"            # start transient, left out of every readout
+    spectra: list[Identifier] = []     # populations whose population-rate spectra are read out
+    lfp: LfpProxy | None = None
+    bands: dict[Identifier, tuple[Rate, Rate]] = {"theta": ("6 Hz", "12 Hz")}
+    total: tuple[Rate, Rate] = ("1 Hz", "100 Hz")
+    bin: Time = "1 ms"
+    segment: Time = "1 s"
+
+    @model_validator(mode="after")
+    def _windows(self) -> BackgroundActivity:
+        _positive_times(self, "duration", "bin", "segment")
+        window = to_seconds(self.duration) - to_seconds(self.settle)
+        if window < to_seconds(self.segment):
+            raise ValueError(f"duration - settle = {window:g} s is shorter than segment "
+                             f"{self.segment}: no whole spectral window")
+        low, high = (to_hz(f) for f in self.total)
+        for name, (a, b) in self.bands.items():
+            if not low <= to_hz(a) < to_hz(b) <= high:
+                raise ValueError(f"bands.{name} = [{a}, {b}]: need total[0] <= low < high <= "
+                                 f"total[1] ({self.total[0]}, {self.total[1]})")
+        return self
+
+
+Protocol = Annotated[IpscDoseResponse | FearConditioning | BackgroundActivity,
+                     Field(discriminator="kind")]
 
 
 class ExperimentSpec(Strict):

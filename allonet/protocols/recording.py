@@ -1,0 +1,54 @@
+"""What the continuous-run protocols (``fear_conditioning``, ``background``) record and store
+alike: every population's spikes (SONATA layout) and the ALLO concentration per region."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import brian2 as b2
+import numpy as np
+
+from allonet.model import Model
+from allonet.spec import ResolvedSpecs
+from allonet.store import Column
+
+
+def spike_monitors(model: Model, populations: Iterable[str]) -> dict[str, b2.SpikeMonitor]:
+    """A spike monitor per population, named ``spikes_<population>``."""
+    return {name: b2.SpikeMonitor(model.groups[name], name=f"spikes_{name}")
+            for name in populations}
+
+
+def spike_arrays(monitors: Mapping, populations: Iterable[str]) -> dict[str, np.ndarray]:
+    """``<population>/t`` (s) and ``<population>/i`` arrays read from :func:`spike_monitors`."""
+    out = {}
+    for name in populations:
+        out[f"{name}/t"] = np.array(monitors[name].t / b2.second)
+        out[f"{name}/i"] = np.array(monitors[name].i[:])
+    return out
+
+
+def spike_datasets(result: Mapping[str, np.ndarray], populations: Iterable[str]
+                   ) -> dict[str, Column]:
+    """``spikes/<population>/timestamps`` (s) and ``node_ids`` from :func:`spike_arrays`."""
+    d = {}
+    for name in populations:
+        d[f"spikes/{name}/timestamps"] = Column(result[f"{name}/t"], "s")
+        d[f"spikes/{name}/node_ids"] = Column(result[f"{name}/i"].astype(np.uint64), "1")
+    return d
+
+
+def allo_datasets(specs: ResolvedSpecs, allo: np.ndarray, sample_dt: float) -> dict[str, Column]:
+    """``allo/<region>/concentration`` (nM) per sample of ``sample_dt`` seconds, with the
+    sample times on the simulation (``t_sim``, s) and biological (``t_bio``, h) clocks."""
+    clock = specs.experiment.clock
+    t_sim = np.arange(allo.shape[0]) * sample_dt
+    d = {}
+    for column, region in enumerate(specs.network.regions):
+        d[f"allo/{region}/concentration"] = Column(allo[:, column], "nM")
+        d[f"allo/{region}/t_sim"] = Column(t_sim, "s")
+        d[f"allo/{region}/t_bio"] = Column(clock.bio_hours(t_sim), "h")
+    return d
+
+
+__all__ = ["allo_datasets", "spike_arrays", "spike_datasets", "spike_monitors"]

@@ -56,7 +56,7 @@ def ipsc_runs(tmp_path_factory) -> dict[str, Path]:
 FEAR_SPEC = REPO / "experiments" / "fear_extinction.yaml"
 #: seeds per condition of the fear-extinction science tests (science.md: means over >= 10 seeds)
 FEAR_SEEDS = tuple(range(1, 11))
-#: fewer seeds for the perturbation (silencing) conditions
+#: fewer seeds for hippocampal silencing (its acceptance sets no seed count)
 PERTURBATION_SEEDS = tuple(range(1, 6))
 
 
@@ -80,7 +80,7 @@ def fear_conditions() -> dict[str, list[list[str]]]:
     conditions["ca1_off"] = [o + ca1_off for o in few]
     for fraction in (50, 90):
         block = f"protocol.phases.3.silence={{BA_pv: {fraction / 100}, BA_som: {fraction / 100}}}"
-        conditions[f"block{fraction}"] = [o + [block] for o in few]
+        conditions[f"block{fraction}"] = [o + [block] for o in seeds]  # result 9: >= 10 seeds
     return conditions
 
 

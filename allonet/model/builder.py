@@ -65,6 +65,7 @@ def build_model(
     sample_every: dict[str, int] | None = None,
     synthesis: dict[str, synth.RegionSynthesis] | None = None,
     glutamate: dict[str, synth.GlutamateDrive] | None = None,
+    per_neuron_drugs: frozenset[str] = frozenset(),
 ) -> Model:
     """Create neuron groups, inputs and synapses of ``spec``.
 
@@ -80,6 +81,9 @@ def build_model(
     ``glutamate`` adds a stress-gated Poisson drive to populations; it and stress-driven synthesis
     read ``timed['stress_level']`` (intensity, 1). Without either, the model is exactly the one
     built before they existed (same code, same random streams).
+    Drug sensitivities and factors are shared by a population's neurons (one scalar update per
+    population), except in closed-loop regions and in the populations of ``per_neuron_drugs``,
+    whose neurons may be given sensitivity profiles of their own.
     """
     n_regions = len(spec.regions)
     for label, values in (("allo", allo_nM), ("benzodiazepine", bz_nM)):
@@ -103,7 +107,7 @@ def build_model(
     for name, pop in spec.populations.items():
         groups[name] = _population(spec, name, pop, namespace, benzodiazepine, drug_clock,
                                    (sample_every or {}).get(name), pop.region in synthesis,
-                                   glutamate.get(name))
+                                   glutamate.get(name), name in per_neuron_drugs)
         extra += _backgrounds(name, pop, groups[name])
     for name, inp in spec.inputs.items():
         groups[name] = _input(name, inp, namespace)
@@ -138,7 +142,8 @@ def received_synapses(spec: NetworkSpec, population: str) -> list[str]:
 def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
                 benzodiazepine: str, drug_clock: b2.Clock,
                 sample_every: int | None = None, closed_loop: bool = False,
-                glutamate: synth.GlutamateDrive | None = None) -> b2.NeuronGroup:
+                glutamate: synth.GlutamateDrive | None = None,
+                per_neuron_drugs: bool = False) -> b2.NeuronGroup:
     channels = received_synapses(spec, name)
     method = pop.method or spec.integration.method
     if method not in _NONLINEAR_SAFE and (
@@ -147,13 +152,14 @@ def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
         raise SpecError(None, f"populations.{name}.method", method,
                         "AdEx and NMDA Mg block are nonlinear in v; use one of "
                         f"{sorted(_NONLINEAR_SAFE)}")
-    text = eq.membrane_equations(pop.model, pop.clamp is not None) + eq.drug_equations()
+    per_neuron = closed_loop or per_neuron_drugs
+    text = eq.membrane_equations(pop.model, pop.clamp is not None) + eq.drug_equations(per_neuron)
     gaba = {c: spec.synapses[c].gamma2 for c in channels
             if isinstance(spec.synapses[c], GabaASynapse)}
     for channel in channels:
         syn = spec.synapses[channel]
         if isinstance(syn, GabaASynapse):
-            text += eq.gaba_a_equations(channel)
+            text += eq.gaba_a_equations(channel, per_neuron)
         else:
             text += eq.exponential_pair_equations(channel, isinstance(syn, NmdaSynapse))
     text += eq.synaptic_current(channels)

@@ -11,6 +11,8 @@ dimensionless numbers in nM read from the region-indexed TimedArrays ``allo_conc
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from allonet.pharmacology import brian_expression, hill_factor
@@ -31,12 +33,12 @@ _BZ_AMPLITUDE = brian_expression(hill_factor, c="bz_C", emax="bz_amp_emax", ec50
 def membrane_equations(model: str, clamped: bool) -> str:
     """Membrane equations for ``model`` ('lif' or 'adex'); ``clamped`` holds v fixed."""
     params = """
-C : farad (constant)
-gL : siemens (constant)
-EL : volt (constant)
-VT : volt (constant)
-Vr : volt (constant)
-t_ref : second (constant)
+C : farad (constant, shared)
+gL : siemens (constant, shared)
+EL : volt (constant, shared)
+VT : volt (constant, shared)
+Vr : volt (constant, shared)
+t_ref : second (constant, shared)
 I_ext : amp
 """
     if clamped:
@@ -48,33 +50,36 @@ I_ext : amp
             "dv/dt = (gL*(EL - v) + gL*DeltaT*exp((v - VT)/DeltaT) + I_syn + I_ext - w_ad)/C"
             " : volt (unless refractory)\n"
             "dw_ad/dt = (a_ad*(v - EL) - w_ad)/tau_w : amp\n"
-            "DeltaT : volt (constant)\na_ad : siemens (constant)\nb_ad : amp (constant)\n"
-            "tau_w : second (constant)\nV_peak : volt (constant)\n" + params
+            "DeltaT : volt (constant, shared)\na_ad : siemens (constant, shared)\n"
+            "b_ad : amp (constant, shared)\ntau_w : second (constant, shared)\n"
+            "V_peak : volt (constant, shared)\n" + params
         )
     raise ValueError(f"unknown neuron model {model!r}")
 
 
-def drug_equations() -> str:
-    """Per-neuron drug state: ALLO sensitivity parameters and the factors the drug update sets."""
-    return """
-region_id : integer (constant)
-allo_emax : 1 (constant)
-allo_ec50 : 1 (constant)
-allo_hill : 1 (constant)
-tonic_emax : 1 (constant)
-tonic_ec50 : 1 (constant)
-bz_decay_emax : 1 (constant)
-bz_amp_emax : 1 (constant)
-bz_ec50 : 1 (constant)
-bz_hill : 1 (constant)
-g_tonic0 : siemens (constant)
-E_tonic : volt (constant)
-allo_factor : 1
-bz_decay : 1
-bz_amp : 1
-g_tonic : siemens
-I_tonic = g_tonic*(E_tonic - v) : amp
-"""
+def drug_equations(per_neuron: bool = False) -> str:
+    """Drug state: ALLO and benzodiazepine sensitivities and the factors the drug update sets.
+
+    Shared by the population's neurons (one scalar update per population), unless ``per_neuron``:
+    closed-loop synthesis (each neuron adds its region's synthesised ALLO) or neurons given
+    sensitivity profiles of their own (e.g. one cell per profile in the IPSC protocol).
+    """
+    constant = "(constant)" if per_neuron else "(constant, shared)"
+    state = "" if per_neuron else " (shared)"
+    parameters = ["allo_emax : 1", "allo_ec50 : 1", "allo_hill : 1", "tonic_emax : 1",
+                  "tonic_ec50 : 1", "bz_decay_emax : 1", "bz_amp_emax : 1", "bz_ec50 : 1",
+                  "bz_hill : 1", "g_tonic0 : siemens", "E_tonic : volt"]
+    factors = ["allo_factor : 1", "bz_decay : 1", "bz_amp : 1", "g_tonic : siemens"]
+    return "\n".join(
+        [f"region_id : integer {constant}"]
+        + [f"{line} {constant}" for line in parameters]
+        + [f"{line}{state}" for line in factors]
+        + ["I_tonic = g_tonic*(E_tonic - v) : amp", ""])
+
+
+def _substitute(expression: str, name: str, value: str) -> str:
+    """``expression`` with every occurrence of the identifier ``name`` replaced by ``value``."""
+    return re.sub(rf"\b{name}\b", value, expression)
 
 
 def drug_update_code(gaba_channels: dict[str, bool], closed_loop: bool = False) -> str:
@@ -86,13 +91,16 @@ def drug_update_code(gaba_channels: dict[str, bool], closed_loop: bool = False) 
     Keeping these factors out of the differential equations keeps the integrated system linear
     in g and its generated code small.
     """
+    # The concentrations are written into each expression, not held in temporaries: Brian2
+    # cannot tell that a temporary holding a TimedArray value is scalar, which the shared
+    # (population-wide) factors require.
+    allo_c = f"({ALLO_ARRAY}(t, region_id)" + (" + allo_syn)" if closed_loop else ")")
+    bz_c = f"{BZ_ARRAY}(t, region_id)"
     lines = [
-        f"allo_C = {ALLO_ARRAY}(t, region_id)" + (" + allo_syn" if closed_loop else ""),
-        f"bz_C = {BZ_ARRAY}(t, region_id)",
-        f"allo_factor = {_ALLO_FACTOR}",
-        f"g_tonic = g_tonic0*({_TONIC_FACTOR})",
-        f"bz_decay = {_BZ_DECAY}",
-        f"bz_amp = {_BZ_AMPLITUDE}",
+        "allo_factor = " + _substitute(_ALLO_FACTOR, "allo_C", allo_c),
+        "g_tonic = g_tonic0*(" + _substitute(_TONIC_FACTOR, "allo_C", allo_c) + ")",
+        "bz_decay = " + _substitute(_BZ_DECAY, "bz_C", bz_c),
+        "bz_amp = " + _substitute(_BZ_AMPLITUDE, "bz_C", bz_c),
     ]
     for name, gamma2 in sorted(gaba_channels.items()):
         bz_decay, bz_amp = ("bz_decay", "bz_amp") if gamma2 else ("1", "1")
@@ -101,7 +109,7 @@ def drug_update_code(gaba_channels: dict[str, bool], closed_loop: bool = False) 
     return "\n".join(lines)
 
 
-def gaba_a_equations(name: str) -> str:
+def gaba_a_equations(name: str, per_neuron: bool = False) -> str:
     """GABA-A channel ``name``: a transmitter pulse then an ALLO-scaled exponential decay.
 
     Synapses add their weight to ``T_<name>`` at spike arrival and remove it ``pulse`` later.
@@ -110,17 +118,19 @@ def gaba_a_equations(name: str) -> str:
     end whatever the decay; afterwards it decays with ``tau = tau0 * allo_factor`` (times the
     benzodiazepine decay factor for γ2 receptors). Peak and 10-90% rise (0.8 * pulse) are thus
     independent of ALLO, as measured (Cooper et al. 1999). ``tau`` and ``gain`` are set by
-    :func:`drug_update_code` whenever the concentration samples change (``sample_dt``).
+    :func:`drug_update_code` whenever the concentration samples change (``sample_dt``); they are
+    shared by the population's neurons unless ``per_neuron`` (see :func:`drug_equations`).
     """
+    flag = "" if per_neuron else " (shared)"
     return f"""
 dg_{name}/dt = gain_{name}*T_{name} - g_{name}/tau_{name} : siemens
 T_{name} : siemens
-tau_{name} : second
-gain_{name} : hertz
+tau_{name} : second{flag}
+gain_{name} : hertz{flag}
 I_{name} = g_{name}*(E_{name} - v) : amp
-tau0_{name} : second (constant)
-pulse_{name} : second (constant)
-E_{name} : volt (constant)
+tau0_{name} : second (constant, shared)
+pulse_{name} : second (constant, shared)
+E_{name} : volt (constant, shared)
 """
 
 
@@ -131,15 +141,15 @@ def exponential_pair_equations(name: str, nmda: bool) -> str:
     NMDA adds the Jahr & Stevens (1990) Mg2+ block with ``mg_<name>`` in mM.
     """
     block = f"/(1 + mg_{name}/3.57*exp(-0.062*v/mV))" if nmda else ""
-    extra = f"mg_{name} : 1 (constant)\n" if nmda else ""
+    extra = f"mg_{name} : 1 (constant, shared)\n" if nmda else ""
     return f"""
 dg_{name}/dt = norm_{name}*h_{name} - g_{name}/taud_{name} : siemens
 dh_{name}/dt = -h_{name}/taur_{name} : siemens
 I_{name} = g_{name}*(E_{name} - v){block} : amp
-taud_{name} : second (constant)
-taur_{name} : second (constant)
-norm_{name} : hertz (constant)
-E_{name} : volt (constant)
+taud_{name} : second (constant, shared)
+taur_{name} : second (constant, shared)
+norm_{name} : hertz (constant, shared)
+E_{name} : volt (constant, shared)
 """ + extra
 
 

@@ -52,7 +52,8 @@ def run(specs: ResolvedSpecs, device: str,
 
     def factory(allo: np.ndarray, bz: np.ndarray):
         model = build_model(net, allo, bz, sample_dt=duration,
-                            benzodiazepine=exp.drugs.benzodiazepine_name)
+                            benzodiazepine=exp.drugs.benzodiazepine_name,
+                            per_neuron_drugs=frozenset({proto.target}))
         set_profiles(model.groups[proto.target], proto.profiles)
         monitors = {"trace": b2.StateMonitor(model.groups[proto.target], f"I_{synapse}",
                                              record=True, name="trace_clamp")}

@@ -84,3 +84,26 @@ def test_benzodiazepine_acts_on_gamma2_synapses_only():
     assert k["not_gamma2"].peak == pytest.approx(k["base"].peak, rel=1e-3)
     # the benzodiazepine's ceiling stays below the neurosteroid's
     assert bz_decay_factor(1e6, profile.name) < decay_factor(1e6)
+
+
+def _scalar_flags(model, population: str, names: list[str]) -> dict[str, bool]:
+    variables = model.groups[population].variables
+    return {name: variables[name].scalar for name in names}
+
+
+PARAMETERS = ["C", "gL", "EL", "tau0_gaba_a", "E_gaba_a", "region_id", "allo_ec50", "g_tonic0"]
+DRUG_STATE = ["allo_factor", "g_tonic", "tau_gaba_a", "gain_gaba_a"]
+
+
+def test_population_wide_values_are_shared_and_profiles_can_be_per_neuron():
+    # Shared values are read once per step by the state updater (issue 7: the main experiment's
+    # binary ran 1.8x faster); a population whose neurons carry their own profile keeps its drug
+    # state per neuron.
+    net = load_network(NETWORK)
+    zeros = np.zeros((1, len(net.regions)))
+    shared = build_model(net, zeros, zeros, sample_dt=0.1)
+    assert all(_scalar_flags(shared, "post", PARAMETERS + DRUG_STATE).values())
+    own = build_model(net, zeros, zeros, sample_dt=0.1, per_neuron_drugs=frozenset({"post"}))
+    flags = _scalar_flags(own, "post", PARAMETERS + DRUG_STATE)
+    assert all(flags[name] for name in ["C", "gL", "EL", "tau0_gaba_a", "E_gaba_a"]), flags
+    assert not any(flags[name] for name in DRUG_STATE + ["region_id", "allo_ec50"]), flags

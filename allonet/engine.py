@@ -4,6 +4,10 @@ Compile once, run many: in standalone mode the model is generated with placehold
 compiled into a project directory named by a hash of its structure, and each condition runs the same
 binary with its concentrations passed through ``device.run(run_args=...)``. The :class:`BuildRecord`
 says, from the binary's own timestamps, whether anything was compiled.
+
+Given the model's ``fixed`` inputs (everything but the drug arrays, the protocol's run-time
+``inputs`` and the seed), later runs skip Brian2 altogether and start the cached binary directly
+(:mod:`allonet.cached_binary`); spikes are the same either way.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import os
 import shutil
 import time
 import uuid
@@ -25,13 +30,26 @@ import numpy as np
 from filelock import FileLock
 
 from allonet import cache
+from allonet.cached_binary import (
+    Recording,
+    binary_state,
+    layout_key,
+    load_layout,
+    output_layout,
+    read_monitors,
+    read_results,
+    record_layout,
+    run_binary,
+    run_time_names,
+    static_arrays_lock,
+)
 from allonet.model import Model
 
 Device = Literal["runtime", "standalone"]
 #: Builds the model from drug arrays (n_samples, n_regions) and returns it with its monitors.
 ModelFactory = Callable[[np.ndarray, np.ndarray], tuple[Model, dict[str, b2.BrianObject]]]
-#: Reads plain arrays out of the monitors after a run.
-Collector = Callable[[dict[str, b2.BrianObject]], dict[str, np.ndarray]]
+#: Turns the recorded arrays of one run (:data:`allonet.cached_binary.Recording`) into results.
+Collector = Callable[[Recording], dict[str, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -51,6 +69,8 @@ class BuildRecord:
     structure_hash: str
     project_dir: str = ""
     compiled: bool = False
+    #: the cached binary ran directly from its stored run layout (no model built in Python)
+    direct: bool = False
     build_seconds: float = 0.0
     run_seconds: list[float] = field(default_factory=list)
 
@@ -58,6 +78,9 @@ class BuildRecord:
         return asdict(self)
 
 
+#: Environment variable that, set to ``0``, makes every standalone run build its model in Brian2
+#: (the run layout is still recorded); for debugging and for tests of the direct path.
+DIRECT_VARIABLE = "ALLONET_DIRECT"
 #: Environment variable from which a standalone binary takes its random seed.
 SEED_VARIABLE = "ALLONET_SEED"
 _SEED_FROM_ENVIRONMENT = f"""
@@ -98,8 +121,16 @@ def run_conditions(
     seed: int,
     structure: dict[str, Any],
     progress: Callable[[int, int, str], None] | None = None,
+    fixed: dict[str, Any] | None = None,
+    inputs: dict[str, np.ndarray] | None = None,
 ) -> tuple[list[dict[str, np.ndarray]], BuildRecord]:
-    """Simulate ``duration`` seconds once per condition; returns collected arrays per condition."""
+    """Simulate ``duration`` seconds once per condition; returns collected arrays per condition.
+
+    ``inputs`` are the values of the protocol's TimedArrays (by name) that the factory builds;
+    on standalone they become run-time arrays of the binary. ``fixed`` is every other input of
+    the factory that is not in ``structure`` (plain data); with it, runs after the first skip
+    model building and run the cached binary directly. Without it, every run builds the model.
+    """
     if not conditions:
         raise ValueError("no conditions to run")
     shapes = {c.allo_nM.shape for c in conditions} | {c.bz_nM.shape for c in conditions}
@@ -110,8 +141,9 @@ def run_conditions(
                                                      duration=duration)))
     if device == "standalone":
         family = str(structure.get("family", "default"))
+        key = None if fixed is None else layout_key(record.structure_hash, fixed)
         return _run_standalone(factory, collect, conditions, duration, dt, seed, record,
-                               progress, family), record
+                               progress, family, key, dict(inputs or {})), record
     return _run_runtime(factory, collect, conditions, duration, dt, seed, record,
                         progress), record
 
@@ -136,7 +168,7 @@ def _run_runtime(factory, collect, conditions, duration, dt, seed, record, progr
         t0 = time.perf_counter()
         network.run(duration * b2.second, namespace={})
         record.run_seconds.append(time.perf_counter() - t0)
-        results.append(collect(monitors))
+        results.append(collect(read_monitors(monitors)))
         if progress:
             progress(index + 1, len(conditions), condition.label)
     record.compiled = _count_files(cache.cython_dir()) != before
@@ -163,12 +195,30 @@ def _seed_project(project: Path, family: str) -> None:
         (project / marker).write_text(family)
 
 
+def _run_direct(project, layout, collect, conditions, seed, record, progress, inputs):
+    record.direct = True
+    results = []
+    for index, condition in enumerate(conditions):
+        t0 = time.perf_counter()
+        values = {"allo": condition.allo_nM, "bz": condition.bz_nM} | inputs
+        recording = run_binary(project, layout, values, {SEED_VARIABLE: str(seed)})
+        record.run_seconds.append(time.perf_counter() - t0)
+        results.append(collect(recording))
+        if progress:
+            progress(index + 1, len(conditions), condition.label)
+    return results
+
+
 def _run_standalone(factory, collect, conditions, duration, dt, seed, record, progress,
-                    family):
+                    family, key, inputs):
     project = cache.standalone_dir(record.structure_hash)
     project.parent.mkdir(parents=True, exist_ok=True)
     record.project_dir = str(project)
     _seed_project(project, family)
+    direct = key is not None and os.environ.get(DIRECT_VARIABLE, "1") != "0"
+    layout = load_layout(project, key) if direct else None
+    if layout is not None:
+        return _run_direct(project, layout, collect, conditions, seed, record, progress, inputs)
     # Generated code embeds defaultclock's value at device initialisation: make it the model's
     # dt in every process, whatever ran before, so identical models give identical code.
     b2.set_device("runtime")
@@ -189,21 +239,33 @@ def _run_standalone(factory, collect, conditions, duration, dt, seed, record, pr
         model, monitors = factory(np.zeros_like(template.allo_nM), np.zeros_like(template.bz_nM))
         network = model.network(*monitors.values())
         network.run(duration * b2.second, namespace={})
-        with FileLock(str(project) + ".lock"):  # one process compiles a structure at a time
+        missing = sorted(set(inputs) - set(model.timed))
+        if missing:
+            raise ValueError(f"inputs {missing} are not TimedArrays of the model")
+        run_time = {"allo": model.allo_array, "bz": model.bz_array}
+        run_time |= {name: model.timed[name] for name in inputs}
+        # One process compiles a structure at a time; runs of its binary wait while it writes.
+        with FileLock(str(project) + ".lock"), static_arrays_lock(project, shared=False):
             binary = project / "main"
             stamp = binary.stat().st_mtime_ns if binary.exists() else None
             t0 = time.perf_counter()
             b2.device.build(directory=str(project), compile=True, run=False, with_output=False)
             record.build_seconds = time.perf_counter() - t0
             record.compiled = stamp is None or binary.stat().st_mtime_ns != stamp
+            state = binary_state(project, names := run_time_names(run_time))
+        outputs = output_layout(monitors)
         results = []
         for index, condition in enumerate(conditions):
             results_dir = f"results/{uuid.uuid4().hex}"
             t0 = time.perf_counter()
-            b2.device.run(results_directory=results_dir, with_output=False, run_args={
-                model.allo_array: condition.allo_nM, model.bz_array: condition.bz_nM})
+            with static_arrays_lock(project, shared=True):
+                b2.device.run(results_directory=results_dir, with_output=False, run_args={
+                    model.allo_array: condition.allo_nM, model.bz_array: condition.bz_nM})
             record.run_seconds.append(time.perf_counter() - t0)
-            results.append(collect(monitors))
+            # Recorded only if no other process rebuilt the binary meanwhile.
+            if index == 0 and key is not None and state == binary_state(project, names):
+                record_layout(project, key, run_time, outputs, state)
+            results.append(collect(read_results(project / results_dir, outputs)))
             shutil.rmtree(project / results_dir, ignore_errors=True)
             if progress:
                 progress(index + 1, len(conditions), condition.label)

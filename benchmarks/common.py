@@ -92,12 +92,14 @@ def measure(label: str, command: list[str], env: dict[str, str] | None = None,
 
 def measure_warm(label: str, command: list[str], env: dict[str, str] | None = None
                  ) -> tuple[Measurement, Measurement]:
-    """Run ``command``; if that run compiled anything (its JSON says ``compiled``), run it again.
+    """Run ``command``; run it again if that run compiled anything (its JSON says ``compiled``)
+    or was an allonet standalone run that built its model in Brian2 (``direct`` false: the
+    binary's run layout was not stored yet; every later run starts the binary directly).
 
-    Returns (first run, warm run); they are the same measurement when nothing was compiled.
+    Returns (first run, warm run); they are the same measurement when the first was warm.
     """
     first = measure(label, command, env)
-    if not first.result.get("compiled", False):
+    if not first.result.get("compiled", False) and first.result.get("direct", True):
         return first, first
     return first, measure(label, command, env)
 
@@ -225,7 +227,9 @@ def _child(argv: list[str]) -> None:
     build = result.run.attrs["build"]
     summary = {"wall_in_process_s": wall, "compiled": bool(build["compiled"]),
                "build_s": float(build["build_seconds"]), "run_s": float(sum(build["run_seconds"])),
-               "structure_hash": build["structure_hash"], "device": build["device"]}
+               "structure_hash": build["structure_hash"], "device": build["device"],
+               "direct": bool(build.get("direct", True)) if build["device"] == "standalone"
+               else True}
     if build.get("project_dir"):  # standalone: how many compiled code objects run each step
         summary["code_objects"] = len(list(Path(build["project_dir"]).glob("code_objects/*.cpp")))
     if result.run.spec["experiment"]["protocol"]["kind"] == "fear_conditioning":

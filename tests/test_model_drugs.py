@@ -35,9 +35,8 @@ def _simulate(overrides, allo, bz, duration, monitor=("I_gaba_a",)):
         return model, {"m": b2.StateMonitor(model.groups["post"], list(monitor), record=True,
                                             name="m")}
 
-    def collect(monitors):
-        return {name: np.array(getattr(monitors["m"], name)[0]) for name in monitor} | {
-            "t": np.array(monitors["m"].t / b2.second)}
+    def collect(recording):
+        return {name: recording["m"][name][0] for name in monitor} | {"t": recording["m"]["t"]}
 
     sample_dt = duration / allo.shape[0]
     [result], _ = run_conditions("runtime", factory, collect, [Condition("c", allo, bz)],

@@ -39,6 +39,8 @@ class Model:
     drug_clock: b2.Clock | None = None
     #: closed-loop synthesis group (one neuron per region, in ``regions`` order), if any
     synthesis: b2.NeuronGroup | None = None
+    #: every TimedArray the model reads, by name (drug arrays and protocol inputs)
+    timed: dict[str, b2.TimedArray] = field(default_factory=dict)
 
     def network(self, *monitors: b2.BrianObject) -> b2.Network:
         """A Brian2 Network holding every object of the model plus ``monitors``."""
@@ -126,7 +128,9 @@ def build_model(
             if pop.region in synthesis:
                 extra.append(synth.concentration_synapses(loop, groups[name], name,
                                                           regions.index(pop.region)))
-    return Model(groups, synapses, allo_array, bz_array, regions, extra, drug_clock, loop)
+    timed_arrays = {k: v for k, v in namespace.items() if isinstance(v, b2.TimedArray)}
+    return Model(groups, synapses, allo_array, bz_array, regions, extra, drug_clock, loop,
+                 timed_arrays)
 
 
 def received_synapses(spec: NetworkSpec, population: str) -> list[str]:

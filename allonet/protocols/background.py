@@ -16,6 +16,7 @@ import numpy as np
 
 from allonet.analysis.fear import baseline_rates
 from allonet.analysis.oscillations import band_powers, population_rate
+from allonet.cached_binary import Recording
 from allonet.engine import Condition, run_conditions
 from allonet.model import build_model
 from allonet.protocols.fear_conditioning import drug_arrays
@@ -46,13 +47,13 @@ def run(specs: ResolvedSpecs, device: str,
                 record=np.arange(lfp.cells), clock=clock, name="lfp_currents")
         return model, monitors
 
-    def collect(monitors: Mapping) -> dict[str, np.ndarray]:
-        out = spike_arrays(monitors, net.populations)
+    def collect(recording: Recording) -> dict[str, np.ndarray]:
+        out = spike_arrays(recording, net.populations)
         if lfp is not None:
-            mon = monitors["lfp"]
-            out["lfp/t"] = np.array(mon.t / b2.second)
+            rec = recording["lfp"]
+            out["lfp/t"] = rec["t"]
             for ch in lfp.channels:
-                out[f"lfp/{ch}"] = np.abs(np.asarray(getattr(mon, f"I_{ch}") / b2.amp)).sum(axis=0)
+                out[f"lfp/{ch}"] = np.abs(rec[f"I_{ch}"]).sum(axis=0)
         return out
 
     structure = {"family": f"background/{net.name}", "network": net.model_dump(mode="json"),
@@ -60,7 +61,7 @@ def run(specs: ResolvedSpecs, device: str,
                  "lfp": None if lfp is None else lfp.model_dump(mode="json")}
     [result], record = run_conditions(device, factory, collect, [Condition("run", allo, bz)],
                                       duration, to_seconds(net.integration.dt), exp.seed,
-                                      structure, progress)
+                                      structure, progress, specs.fixed_part())
     datasets = _datasets(specs, result, allo, sample_dt)
     datasets |= readouts(specs, {k: v.data for k, v in datasets.items()})
     return RunData(attrs={"build": record.as_dict()}, spec=specs.as_dict(), datasets=datasets)

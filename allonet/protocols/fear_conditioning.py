@@ -23,6 +23,7 @@ from allonet.analysis.fear import (
     weights_at_phases,
 )
 from allonet.analysis.stress import STRESS_UNITS, allo_peaks, stress_response
+from allonet.cached_binary import Recording
 from allonet.engine import Condition, run_conditions
 from allonet.errors import SpecError
 from allonet.model import build_model
@@ -115,19 +116,17 @@ def run(specs: ResolvedSpecs, device: str,
     weight_every = max(1, round(to_seconds(proto.weight_sample_interval)
                                 / to_seconds(net.integration.dt)))
 
+    # Protocol inputs by TimedArray name, in SI units: run-time values of a compiled model.
+    inputs = {key if key == PLASTICITY_GATE else f"rate_{key}": values
+              for key, values in rates.items()}
+    inputs |= {f"silence_{pop}": values for pop, values in silenced.items()}
+    if stress is not None:
+        inputs[STRESS_ARRAY] = stress
+
     def factory(allo_nM: np.ndarray, bz_nM: np.ndarray):
-        timed = {}
-        for key, values in rates.items():
-            gate = key == PLASTICITY_GATE
-            name = key if gate else f"rate_{key}"
-            timed[name] = b2.TimedArray(values if gate else values * b2.Hz,
-                                        dt=resolution * b2.second, name=name)
-        timed |= {f"silence_{pop}": b2.TimedArray(v, dt=resolution * b2.second,
-                                                  name=f"silence_{pop}")
-                  for pop, v in silenced.items()}
-        if stress is not None:
-            timed[STRESS_ARRAY] = b2.TimedArray(stress, dt=resolution * b2.second,
-                                                name=STRESS_ARRAY)
+        timed = {name: b2.TimedArray(values * (b2.Hz if name.startswith("rate_") else 1),
+                                     dt=resolution * b2.second, name=name)
+                 for name, values in inputs.items()}
         model = build_model(net, allo_nM, bz_nM, sample_dt, exp.drugs.benzodiazepine_name, timed,
                             dict.fromkeys(plastic, weight_every), synthesis, glutamate)
         monitors = spike_monitors(model, net.populations)
@@ -143,17 +142,16 @@ def run(specs: ResolvedSpecs, device: str,
                 model.groups[name], "sample", variables=["w_cs", "w_ctx"], name=f"weights_{name}")
         return model, monitors
 
-    def collect(monitors: Mapping) -> dict[str, np.ndarray]:
-        out = spike_arrays(monitors, net.populations)
+    def collect(recording: Recording) -> dict[str, np.ndarray]:
+        out = spike_arrays(recording, net.populations)
         for name in plastic:
-            mon, n = monitors[f"weights_{name}"], net.populations[name].n
-            order = np.lexsort((np.asarray(mon.i[:]), np.asarray(mon.t / b2.second)))
-            out[f"{name}/w_t"] = np.asarray(mon.t / b2.second)[order][::n]
+            rec, n = recording[f"weights_{name}"], net.populations[name].n
+            order = np.lexsort((rec["i"], rec["t"]))
+            out[f"{name}/w_t"] = rec["t"][order][::n]
             for var in ("w_cs", "w_ctx"):
-                out[f"{name}/{var}"] = np.asarray(getattr(mon, var) / b2.siemens)[order].reshape(
-                    -1, n)
+                out[f"{name}/{var}"] = rec[var][order].reshape(-1, n)
         for region in synthesis:
-            out[f"allo_syn/{region}"] = np.array(monitors[f"allo_synthesis/{region}"].allo_syn[0])
+            out[f"allo_syn/{region}"] = recording[f"allo_synthesis/{region}"]["allo_syn"][0]
         return out
 
     # Rate and silence values are TimedArray data, not code: runs that differ only in them share
@@ -171,7 +169,7 @@ def run(specs: ResolvedSpecs, device: str,
         structure["stress_shape"] = None if stress is None else stress.shape
     [result], record = run_conditions(device, factory, collect, [Condition("run", allo, bz)],
                                       line.duration, to_seconds(net.integration.dt), exp.seed,
-                                      structure, progress)
+                                      structure, progress, specs.fixed_part(), inputs)
     used = allo.copy()
     for region in synthesis:
         column = net.regions.index(region)

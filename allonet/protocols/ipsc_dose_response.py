@@ -15,6 +15,7 @@ import brian2 as b2
 import numpy as np
 
 from allonet.analysis import ipsc_kinetics
+from allonet.cached_binary import Recording
 from allonet.engine import Condition, run_conditions
 from allonet.model import build_model
 from allonet.pharmacology import PROFILES, decay_factor
@@ -60,18 +61,17 @@ def run(specs: ResolvedSpecs, device: str,
         monitors["spikes"] = b2.SpikeMonitor(model.groups[proto.input], name="spikes_input")
         return model, monitors
 
-    def collect(monitors: Mapping) -> dict[str, np.ndarray]:
-        out = {"I_clamp": -np.array(getattr(monitors["trace"], f"I_{synapse}") / b2.amp)}
-        out["t"] = np.array(monitors["trace"].t / b2.second)
-        out["spike_t"] = np.array(monitors["spikes"].t / b2.second)
-        out["spike_i"] = np.array(monitors["spikes"].i[:])
+    def collect(recording: Recording) -> dict[str, np.ndarray]:
+        out = {"I_clamp": -recording["trace"][f"I_{synapse}"], "t": recording["trace"]["t"]}
+        out["spike_t"] = recording["spikes"]["t"]
+        out["spike_i"] = recording["spikes"]["i"]
         return out
 
     structure = {"network": net.model_dump(mode="json"), "protocol": proto.kind,
                  "target": proto.target, "synapse": synapse, "input": proto.input,
                  "benzodiazepine": exp.drugs.benzodiazepine_name}
     results, record = run_conditions(device, factory, collect, conditions, duration, dt, exp.seed,
-                                     structure, progress)
+                                     structure, progress, specs.fixed_part())
     datasets = _datasets(specs, net, conditions, results)
     datasets.update(readouts(datasets, exp.protocol, onset=_first_spike(net, proto)))
     return RunData(attrs={"build": record.as_dict()}, spec=specs.as_dict(), datasets=datasets)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 import brian2 as b2
 import numpy as np
 
+from allonet.cached_binary import Recording
 from allonet.model import Model
 from allonet.spec import ResolvedSpecs
 from allonet.store import Column
@@ -19,12 +20,12 @@ def spike_monitors(model: Model, populations: Iterable[str]) -> dict[str, b2.Spi
             for name in populations}
 
 
-def spike_arrays(monitors: Mapping, populations: Iterable[str]) -> dict[str, np.ndarray]:
-    """``<population>/t`` (s) and ``<population>/i`` arrays read from :func:`spike_monitors`."""
+def spike_arrays(recording: Recording, populations: Iterable[str]) -> dict[str, np.ndarray]:
+    """``<population>/t`` (s) and ``<population>/i`` arrays recorded by :func:`spike_monitors`."""
     out = {}
     for name in populations:
-        out[f"{name}/t"] = np.array(monitors[name].t / b2.second)
-        out[f"{name}/i"] = np.array(monitors[name].i[:])
+        out[f"{name}/t"] = recording[name]["t"]
+        out[f"{name}/i"] = recording[name]["i"]
     return out
 
 

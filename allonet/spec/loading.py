@@ -20,6 +20,11 @@ _GENERIC_ERRORS = {"dict_type", "model_type", "model_attributes_type", "string_t
                    "union_tag_invalid", "is_instance_of"}
 
 
+#: Experiment fields that never change a compiled model (see :meth:`ResolvedSpecs.fixed_part`).
+RUN_TIME_FIELDS = ("name", "description", "seed", "device", "drugs.allo", "drugs.allo_default",
+                   "drugs.benzodiazepine", "clock.session_start")
+
+
 @dataclass(frozen=True)
 class ResolvedSpecs:
     """An experiment with its network, validated and with overrides applied."""
@@ -35,6 +40,20 @@ class ResolvedSpecs:
             "experiment": self.experiment.model_dump(mode="json"),
             "network": self.network.model_dump(mode="json"),
         }
+
+    def fixed_part(self) -> dict[str, Any]:
+        """:meth:`as_dict` without what reaches a model only as run-time values (seed, drug
+        concentrations, the session's place on the biological clock) or not at all (name,
+        description, device): runs that agree on it can share a compiled binary's run layout."""
+        data = self.as_dict()
+        exp = data["experiment"]
+        for key in RUN_TIME_FIELDS:
+            *parents, leaf = key.split(".")
+            node = exp
+            for parent in parents:
+                node = node[parent]
+            node.pop(leaf)
+        return data
 
 
 def read_yaml(path: Path) -> dict[str, Any]:

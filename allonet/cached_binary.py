@@ -1,0 +1,205 @@
+"""Run a compiled standalone binary again without rebuilding the model in Python.
+
+Brian2 regenerates the whole model (objects, equations, code) before it finds that a binary is
+already compiled: ~10 s of Python per run of the main experiment, twice the binary's own time.
+After the first run of a model, the engine records the binary's *run layout*: the run-time
+arrays it takes on its command line (drug concentrations, protocol inputs) and the result file
+of every recorded variable. Later runs with the same layout key write those arrays, start the
+binary with the seed in its environment and read the result files back, exactly as Brian2 would.
+
+The layout key must cover everything that reaches the model other than the run-time arrays and
+the seed (see :func:`layout_key`); the layout is also tied to the binary's timestamp and to the
+contents of its ``static_arrays`` (values written at build time), so any rebuild invalidates it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import brian2 as b2
+import numpy as np
+
+import allonet
+
+#: Plain recorded arrays, ``{monitor key: {variable: array}}``, in SI units; StateMonitor
+#: variables are (recorded cells, samples), as Brian2's monitors show them.
+Recording = dict[str, dict[str, np.ndarray]]
+
+_LAYOUTS = "allonet-layouts"
+
+
+def _source_digest() -> str:
+    """Hash of allonet's own source: a change to how models are built invalidates layouts."""
+    h = hashlib.sha256()
+    root = Path(allonet.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def layout_key(structure_hash: str, fixed: Mapping[str, Any]) -> str:
+    """Key of a run layout: the structure, every fixed (non-run-time) input of the model, the
+    Brian2 version and allonet's source."""
+    text = json.dumps({"structure": structure_hash, "fixed": fixed, "brian2": b2.__version__,
+                       "allonet": _source_digest()}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def recorded_variables(monitor: b2.BrianObject) -> list[str]:
+    """Names of the variables ``monitor`` records (time and indices included)."""
+    names = set(getattr(monitor, "record_variables", ())) | {"t"}
+    return sorted(names)
+
+
+def _is_state(monitor: b2.BrianObject, name: str) -> bool:
+    return isinstance(monitor, b2.StateMonitor) and name != "t"
+
+
+def read_monitors(monitors: Mapping[str, b2.BrianObject]) -> Recording:
+    """Recorded arrays of ``monitors`` after a run, on any device."""
+    out: Recording = {}
+    for key, mon in monitors.items():
+        out[key] = {}
+        for name in recorded_variables(mon):
+            values = np.array(mon.variables[name].get_value())
+            out[key][name] = values.T if _is_state(mon, name) else values
+    return out
+
+
+def _static_digest(project: Path, run_time: list[str]) -> str:
+    """Hash of the build-time arrays: ``static_arrays`` except Brian2's run-argument files and
+    the initial values of the ``run_time`` TimedArrays (every run sets those)."""
+    h = hashlib.sha256()
+    folder = project / "static_arrays"
+    skip = {name.replace(".values", "_values") for name in run_time}
+    for path in sorted(folder.iterdir()) if folder.exists() else []:
+        if not path.name.startswith("init_") and path.name not in skip and path.is_file():
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@contextmanager
+def static_arrays_lock(project: Path, shared: bool) -> Iterator[None]:
+    """Hold ``project``'s build-time arrays: shared while a binary runs (it reads them),
+    exclusive while a build writes them."""
+    with open(project.parent / f"{project.name}.arrays.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def binary_state(project: Path, run_time: list[str]) -> dict[str, Any]:
+    """What a layout is valid for: the binary's timestamp and the build-time arrays' digest
+    (``run_time``: Brian2 names, ``<array>.values``, of the run-time TimedArrays)."""
+    return {"binary_mtime_ns": (project / "main").stat().st_mtime_ns,
+            "static_digest": _static_digest(project, run_time)}
+
+
+def run_time_names(args: Mapping[str, b2.TimedArray]) -> list[str]:
+    """Brian2 command-line names of the run-time TimedArrays ``args``."""
+    return [f"{ta.name}.values" for ta in args.values()]
+
+
+def _layout_path(project: Path, key: str) -> Path:
+    return project / _LAYOUTS / f"{key}.json"
+
+
+def output_layout(monitors: Mapping[str, b2.BrianObject]) -> dict[str, dict[str, Any]]:
+    """Result file, dtype and column count (StateMonitor variables) of every recorded variable,
+    on the cpp_standalone device."""
+    device = b2.get_device()
+    outputs: dict[str, dict[str, Any]] = {}
+    for mkey, mon in monitors.items():
+        outputs[mkey] = {}
+        for name in recorded_variables(mon):
+            var = mon.variables[name]
+            columns = len(mon.record) if _is_state(mon, name) else None
+            outputs[mkey][name] = {"file": device.get_array_filename(var),
+                                   "dtype": np.dtype(var.dtype).str, "columns": columns}
+    return outputs
+
+
+def record_layout(project: Path, key: str, args: Mapping[str, b2.TimedArray],
+                  outputs: dict[str, dict[str, Any]], state: dict[str, Any]) -> None:
+    """Store the run layout of the binary just built and run in ``project``.
+
+    ``args`` maps each run-time input (``allo``, ``bz`` or a protocol input name) to the
+    TimedArray it sets; ``outputs`` is :func:`output_layout` of the monitors; ``state`` is
+    :func:`binary_state` taken right after the build.
+    """
+    arguments = [{"source": source, "name": f"{ta.name}.values",
+                  "dtype": np.dtype(ta.values.dtype).str, "shape": list(ta.values.shape)}
+                 for source, ta in args.items()]
+    layout = state | {"args": arguments, "outputs": outputs}
+    path = _layout_path(project, key)
+    path.parent.mkdir(exist_ok=True)
+    tmp = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
+    tmp.write_text(json.dumps(layout, indent=1))
+    tmp.replace(path)
+
+
+def load_layout(project: Path, key: str) -> dict[str, Any] | None:
+    """The stored layout for ``key`` if it still describes the binary in ``project``."""
+    path, binary = _layout_path(project, key), project / "main"
+    if not path.is_file() or not binary.is_file():
+        return None
+    layout = json.loads(path.read_text())
+    state = binary_state(project, [a["name"] for a in layout["args"]])
+    return layout if all(layout[k] == v for k, v in state.items()) else None
+
+
+def read_results(results: Path, outputs: Mapping[str, Any]) -> Recording:
+    """Recorded arrays from a results directory of the binary, as :func:`read_monitors` gives
+    (``outputs``: :func:`output_layout`)."""
+    out: Recording = {}
+    for mkey, variables in outputs.items():
+        out[mkey] = {}
+        for name, v in variables.items():
+            data = np.fromfile(results / v["file"], dtype=np.dtype(v["dtype"]))
+            if v["columns"] is not None:
+                data = data.reshape(-1, v["columns"]).T
+            out[mkey][name] = data
+    return out
+
+
+def run_binary(project: Path, layout: Mapping[str, Any], values: Mapping[str, np.ndarray],
+               environment: Mapping[str, str]) -> Recording:
+    """Run the binary of ``project`` with run-time arrays ``values`` (by source name) and return
+    its recordings; the results directory is removed afterwards."""
+    results = project / "results" / uuid.uuid4().hex
+    results.mkdir(parents=True)
+    try:
+        command = ["./main", "--results_dir", f"{results}/"]
+        for index, arg in enumerate(layout["args"]):
+            array = np.ascontiguousarray(values[arg["source"]], dtype=np.dtype(arg["dtype"]))
+            if list(array.shape) != arg["shape"]:
+                raise ValueError(f"run-time array {arg['source']!r} has shape {array.shape}; the "
+                                 f"compiled model takes {tuple(arg['shape'])}")
+            path = results / f"arg{index}.dat"
+            array.tofile(path)
+            command.append(f"{arg['name']}={path}")
+        env = dict(os.environ) | dict(b2.prefs.devices.cpp_standalone.run_environment_variables)
+        env |= dict(environment)
+        with static_arrays_lock(project, shared=True):
+            done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+        # The binary reports an unreadable run-time array on stderr but carries on: fail here.
+        if done.returncode or "Error reading" in done.stderr or "Could not read" in done.stderr:
+            raise RuntimeError(f"standalone binary in {project} failed (exit {done.returncode}):"
+                               f"\n{done.stderr.strip()}")
+        return read_results(results, layout["outputs"])
+    finally:
+        shutil.rmtree(results, ignore_errors=True)

@@ -1,0 +1,83 @@
+"""Direct runs of a cached standalone binary (no model built in Python) give exactly what a Brian2
+build gives, and a stored run layout is dropped as soon as it no longer describes the binary."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from allonet.cached_binary import load_layout
+from allonet.engine import DIRECT_VARIABLE
+from allonet.store import read_run
+from conftest import IPSC_SPEC, run_cli
+
+#: run-time values only (seed, drug concentrations): the compiled model and its layout are reused
+RUN_TIME = ["--set", "seed=7", "--set", "drugs.allo_default=30 nM"]
+
+
+def _run(path: Path, *extra: str):
+    assert run_cli("run", IPSC_SPEC, "-o", path, "--device", "standalone", "-q",
+                   "--no-figure", *RUN_TIME, *extra) == 0
+    return read_run(path)
+
+
+@pytest.fixture(scope="module")
+def full_and_direct(ipsc_runs, tmp_path_factory):
+    """The same spec and seed run through a Brian2 build, then directly."""
+    out = tmp_path_factory.mktemp("direct")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(DIRECT_VARIABLE, "0")
+        full = _run(out / "full.h5")
+    return full, _run(out / "direct.h5")
+
+
+def test_direct_run_gives_the_datasets_of_a_brian2_build(full_and_direct):
+    full, direct = full_and_direct
+    assert full.attrs["build"]["direct"] is False
+    assert direct.attrs["build"]["direct"] is True
+    assert direct.attrs["build"]["compiled"] is False
+    assert full.data.keys() == direct.data.keys()
+    for key, value in full.data.items():
+        np.testing.assert_array_equal(value, direct.data[key], err_msg=key)
+
+
+def test_a_change_outside_the_run_time_values_builds_again(full_and_direct, tmp_path):
+    """Another concentration list is a new set of conditions: not the recorded layout."""
+    other = _run(tmp_path / "other.h5", "--set",
+                 "protocol.concentrations=[0 nM, 100 nM, 1000 nM]")
+    assert other.attrs["build"]["direct"] is False
+    assert other.attrs["build"]["compiled"] is False
+
+
+def test_layout_is_dropped_when_build_time_arrays_change(full_and_direct, tmp_path):
+    full, _ = full_and_direct
+    project = Path(full.attrs["build"]["project_dir"])
+    copy = tmp_path / "project"
+    shutil.copytree(project, copy, symlinks=True, ignore=shutil.ignore_patterns("results"))
+    valid = [p.stem for p in sorted((copy / "allonet-layouts").glob("*.json"))
+             if load_layout(copy, p.stem) is not None]
+    assert valid, "the copy keeps the layout of the binary it copies"
+    key = valid[0]
+    layout = load_layout(copy, key)
+    run_time = {a["name"].replace(".values", "_values") for a in layout["args"]}
+    static = sorted(p for p in (copy / "static_arrays").iterdir()
+                    if not p.name.startswith("init_") and p.name not in run_time)
+    assert static, "the IPSC model sets per-cell sensitivities from build-time arrays"
+    values = np.fromfile(static[0], dtype=np.uint8)
+    values[:1] ^= 1
+    values.tofile(static[0])
+    assert load_layout(copy, key) is None
+
+
+def test_layout_records_run_time_arrays_and_result_files(full_and_direct):
+    full, _ = full_and_direct
+    folder = Path(full.attrs["build"]["project_dir"]) / "allonet-layouts"
+    layouts = [json.loads(p.read_text()) for p in folder.glob("*.json")]
+    sources = {a["source"] for layout in layouts for a in layout["args"]}
+    assert {"allo", "bz"} <= sources
+    outputs = {k for layout in layouts for k in layout["outputs"]}
+    assert {"trace", "spikes"} <= outputs

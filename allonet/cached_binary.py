@@ -20,8 +20,9 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,13 @@ import allonet
 #: variables are (recorded cells, samples), as Brian2's monitors show them.
 Recording = dict[str, dict[str, np.ndarray]]
 
-_LAYOUTS = "allonet-layouts"
+#: Folder, in a standalone project, of its stored run layouts (one JSON file per layout key).
+LAYOUTS = "allonet-layouts"
+#: First word of the progress lines the binary prints (see :data:`REPORT_CODE`).
+PROGRESS_TAG = "allonet-progress"
+#: Brian2 ``report`` code for ``Network.run`` on cpp_standalone: one parsable line per report,
+#: the fraction simulated (written into the generated code: part of every model's structure).
+REPORT_CODE = f'std::cout << "{PROGRESS_TAG} " << completed << std::endl;'
 
 
 def _source_digest() -> str:
@@ -114,8 +121,13 @@ def run_time_names(args: Mapping[str, b2.TimedArray]) -> list[str]:
     return [f"{ta.name}.values" for ta in args.values()]
 
 
+def run_time_names_of(layout: Mapping[str, Any]) -> list[str]:
+    """:func:`run_time_names` of a stored layout."""
+    return [a["name"] for a in layout["args"]]
+
+
 def _layout_path(project: Path, key: str) -> Path:
-    return project / _LAYOUTS / f"{key}.json"
+    return project / LAYOUTS / f"{key}.json"
 
 
 def output_layout(monitors: Mapping[str, b2.BrianObject]) -> dict[str, dict[str, Any]]:
@@ -133,18 +145,19 @@ def output_layout(monitors: Mapping[str, b2.BrianObject]) -> dict[str, dict[str,
     return outputs
 
 
-def record_layout(project: Path, key: str, args: Mapping[str, b2.TimedArray],
-                  outputs: dict[str, dict[str, Any]], state: dict[str, Any]) -> None:
-    """Store the run layout of the binary just built and run in ``project``.
-
-    ``args`` maps each run-time input (``allo``, ``bz`` or a protocol input name) to the
-    TimedArray it sets; ``outputs`` is :func:`output_layout` of the monitors; ``state`` is
-    :func:`binary_state` taken right after the build.
-    """
+def make_layout(args: Mapping[str, b2.TimedArray], outputs: dict[str, dict[str, Any]],
+                state: dict[str, Any]) -> dict[str, Any]:
+    """The run layout of a binary: ``args`` maps each run-time input (``allo``, ``bz`` or a
+    protocol input name) to the TimedArray it sets; ``outputs`` is :func:`output_layout` of the
+    monitors; ``state`` is :func:`binary_state` taken right after the build."""
     arguments = [{"source": source, "name": f"{ta.name}.values",
                   "dtype": np.dtype(ta.values.dtype).str, "shape": list(ta.values.shape)}
                  for source, ta in args.items()]
-    layout = state | {"args": arguments, "outputs": outputs}
+    return state | {"args": arguments, "outputs": outputs}
+
+
+def store_layout(project: Path, key: str, layout: dict[str, Any]) -> None:
+    """Keep ``layout`` for later runs of the binary in ``project`` with layout key ``key``."""
     path = _layout_path(project, key)
     path.parent.mkdir(exist_ok=True)
     tmp = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
@@ -158,7 +171,7 @@ def load_layout(project: Path, key: str) -> dict[str, Any] | None:
     if not path.is_file() or not binary.is_file():
         return None
     layout = json.loads(path.read_text())
-    state = binary_state(project, [a["name"] for a in layout["args"]])
+    state = binary_state(project, run_time_names_of(layout))
     return layout if all(layout[k] == v for k, v in state.items()) else None
 
 
@@ -177,9 +190,11 @@ def read_results(results: Path, outputs: Mapping[str, Any]) -> Recording:
 
 
 def run_binary(project: Path, layout: Mapping[str, Any], values: Mapping[str, np.ndarray],
-               environment: Mapping[str, str]) -> Recording:
+               environment: Mapping[str, str],
+               on_progress: Callable[[float], None] | None = None) -> Recording:
     """Run the binary of ``project`` with run-time arrays ``values`` (by source name) and return
-    its recordings; the results directory is removed afterwards."""
+    its recordings; ``on_progress`` gets the fraction simulated as the binary reports it. The
+    results directory is removed afterwards."""
     results = project / "results" / uuid.uuid4().hex
     results.mkdir(parents=True)
     try:
@@ -194,12 +209,19 @@ def run_binary(project: Path, layout: Mapping[str, Any], values: Mapping[str, np
             command.append(f"{arg['name']}={path}")
         env = dict(os.environ) | dict(b2.prefs.devices.cpp_standalone.run_environment_variables)
         env |= dict(environment)
-        with static_arrays_lock(project, shared=True):
-            done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+        with static_arrays_lock(project, shared=True), tempfile.TemporaryFile("w+") as errors:
+            proc = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE,
+                                    stderr=errors, text=True)
+            for line in proc.stdout:
+                if line.startswith(PROGRESS_TAG) and on_progress is not None:
+                    on_progress(float(line.split()[1]))
+            returncode = proc.wait()
+            errors.seek(0)
+            stderr = errors.read()
         # The binary reports an unreadable run-time array on stderr but carries on: fail here.
-        if done.returncode or "Error reading" in done.stderr or "Could not read" in done.stderr:
-            raise RuntimeError(f"standalone binary in {project} failed (exit {done.returncode}):"
-                               f"\n{done.stderr.strip()}")
+        if returncode or "Error reading" in stderr or "Could not read" in stderr:
+            raise RuntimeError(f"standalone binary in {project} failed (exit {returncode}):"
+                               f"\n{stderr.strip()}")
         return read_results(results, layout["outputs"])
     finally:
         shutil.rmtree(results, ignore_errors=True)

@@ -18,7 +18,6 @@ import json
 import os
 import shutil
 import time
-import uuid
 import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -31,19 +30,23 @@ from filelock import FileLock
 
 from allonet import cache
 from allonet.cached_binary import (
+    LAYOUTS,
+    REPORT_CODE,
     Recording,
     binary_state,
     layout_key,
     load_layout,
+    make_layout,
     output_layout,
     read_monitors,
-    read_results,
-    record_layout,
     run_binary,
     run_time_names,
+    run_time_names_of,
     static_arrays_lock,
+    store_layout,
 )
 from allonet.model import Model
+from allonet.progress import watch_compile
 
 Device = Literal["runtime", "standalone"]
 #: Builds the model from drug arrays (n_samples, n_regions) and returns it with its monitors.
@@ -71,6 +74,9 @@ class BuildRecord:
     compiled: bool = False
     #: the cached binary ran directly from its stored run layout (no model built in Python)
     direct: bool = False
+    #: key of the run layout (structure and fixed inputs; equal for runs that differ only in
+    #: run-time values); empty when the run had no fixed inputs to key on
+    layout_key: str = ""
     build_seconds: float = 0.0
     run_seconds: list[float] = field(default_factory=list)
 
@@ -81,6 +87,8 @@ class BuildRecord:
 #: Environment variable that, set to ``0``, makes every standalone run build its model in Brian2
 #: (the run layout is still recorded); for debugging and for tests of the direct path.
 DIRECT_VARIABLE = "ALLONET_DIRECT"
+#: Wall-clock seconds between progress reports of a running simulation.
+REPORT_PERIOD = 1.0
 #: Environment variable from which a standalone binary takes its random seed.
 SEED_VARIABLE = "ALLONET_SEED"
 _SEED_FROM_ENVIRONMENT = f"""
@@ -142,6 +150,7 @@ def run_conditions(
     if device == "standalone":
         family = str(structure.get("family", "default"))
         key = None if fixed is None else layout_key(record.structure_hash, fixed)
+        record.layout_key = key or ""
         return _run_standalone(factory, collect, conditions, duration, dt, seed, record,
                                progress, family, key, dict(inputs or {})), record
     return _run_runtime(factory, collect, conditions, duration, dt, seed, record,
@@ -166,7 +175,10 @@ def _run_runtime(factory, collect, conditions, duration, dt, seed, record, progr
         model, monitors = factory(condition.allo_nM, condition.bz_nM)
         network = model.network(*monitors.values())
         t0 = time.perf_counter()
-        network.run(duration * b2.second, namespace={})
+        report = _fraction_reporter(progress, index, len(conditions), condition.label)
+        network.run(duration * b2.second, namespace={}, report_period=REPORT_PERIOD * b2.second,
+                    report=None if report is None else
+                    (lambda elapsed, done, start, length, report=report: report(float(done))))
         record.run_seconds.append(time.perf_counter() - t0)
         results.append(collect(read_monitors(monitors)))
         if progress:
@@ -190,23 +202,41 @@ def _seed_project(project: Path, family: str) -> None:
         if siblings:
             latest = max(siblings, key=lambda p: (p / "main").stat().st_mtime_ns)
             shutil.copytree(latest, project, symlinks=True,
-                            ignore=shutil.ignore_patterns("results", marker))
+                            ignore=shutil.ignore_patterns("results", marker, LAYOUTS))
         project.mkdir(exist_ok=True)
         (project / marker).write_text(family)
 
 
-def _run_direct(project, layout, collect, conditions, seed, record, progress, inputs):
-    record.direct = True
+def _run_binary(project, layout, collect, conditions, seed, record, progress, inputs,
+                key=None):
+    """Run every condition on the compiled binary; store ``layout`` under ``key`` (if given)
+    once the first run succeeded and nothing rebuilt the binary meanwhile."""
     results = []
     for index, condition in enumerate(conditions):
         t0 = time.perf_counter()
         values = {"allo": condition.allo_nM, "bz": condition.bz_nM} | inputs
-        recording = run_binary(project, layout, values, {SEED_VARIABLE: str(seed)})
+        recording = run_binary(project, layout, values, {SEED_VARIABLE: str(seed)},
+                               _fraction_reporter(progress, index, len(conditions),
+                                                  condition.label))
         record.run_seconds.append(time.perf_counter() - t0)
+        if index == 0 and key is not None and \
+                binary_state(project, run_time_names_of(layout)) == _state_of(layout):
+            store_layout(project, key, layout)
         results.append(collect(recording))
         if progress:
             progress(index + 1, len(conditions), condition.label)
     return results
+
+
+def _fraction_reporter(progress, index: int, total: int, label: str):
+    if progress is None:
+        return None
+    return lambda fraction: progress(index + min(max(fraction, 0.001), 0.999), total,
+                                     f"{label}: {fraction:.0%} simulated")
+
+
+def _state_of(layout: dict[str, Any]) -> dict[str, Any]:
+    return {k: layout[k] for k in ("binary_mtime_ns", "static_digest")}
 
 
 def _run_standalone(factory, collect, conditions, duration, dt, seed, record, progress,
@@ -218,7 +248,8 @@ def _run_standalone(factory, collect, conditions, duration, dt, seed, record, pr
     direct = key is not None and os.environ.get(DIRECT_VARIABLE, "1") != "0"
     layout = load_layout(project, key) if direct else None
     if layout is not None:
-        return _run_direct(project, layout, collect, conditions, seed, record, progress, inputs)
+        record.direct = True
+        return _run_binary(project, layout, collect, conditions, seed, record, progress, inputs)
     # Generated code embeds defaultclock's value at device initialisation: make it the model's
     # dt in every process, whatever ran before, so identical models give identical code.
     b2.set_device("runtime")
@@ -234,45 +265,36 @@ def _run_standalone(factory, collect, conditions, duration, dt, seed, record, pr
         gc.collect()
         # The seed is read at run time (not compiled in), so seeds share one binary.
         b2.device.insert_code("main", _SEED_FROM_ENVIRONMENT)
-        b2.device.run_environment_variables[SEED_VARIABLE] = str(seed)
-        # Placeholders: the real concentrations arrive as run_args, so code is value-independent.
+        # Placeholders: the real concentrations arrive as run-time arrays, so the code and the
+        # build-time arrays do not depend on them.
         model, monitors = factory(np.zeros_like(template.allo_nM), np.zeros_like(template.bz_nM))
         network = model.network(*monitors.values())
-        network.run(duration * b2.second, namespace={})
+        network.run(duration * b2.second, namespace={}, report=REPORT_CODE,
+                    report_period=REPORT_PERIOD * b2.second)
         missing = sorted(set(inputs) - set(model.timed))
         if missing:
             raise ValueError(f"inputs {missing} are not TimedArrays of the model")
         run_time = {"allo": model.allo_array, "bz": model.bz_array}
         run_time |= {name: model.timed[name] for name in inputs}
+        compiling = None if progress is None else (
+            lambda done, sources: progress(0, len(conditions),
+                                           f"compiling: {done} of up to {sources} C++ files"))
         # One process compiles a structure at a time; runs of its binary wait while it writes.
         with FileLock(str(project) + ".lock"), static_arrays_lock(project, shared=False):
             binary = project / "main"
             stamp = binary.stat().st_mtime_ns if binary.exists() else None
             t0 = time.perf_counter()
-            b2.device.build(directory=str(project), compile=True, run=False, with_output=False)
+            with watch_compile(project, compiling):
+                b2.device.build(directory=str(project), compile=True, run=False,
+                                with_output=False)
             record.build_seconds = time.perf_counter() - t0
             record.compiled = stamp is None or binary.stat().st_mtime_ns != stamp
-            state = binary_state(project, names := run_time_names(run_time))
-        outputs = output_layout(monitors)
-        results = []
-        for index, condition in enumerate(conditions):
-            results_dir = f"results/{uuid.uuid4().hex}"
-            t0 = time.perf_counter()
-            with static_arrays_lock(project, shared=True):
-                b2.device.run(results_directory=results_dir, with_output=False, run_args={
-                    model.allo_array: condition.allo_nM, model.bz_array: condition.bz_nM})
-            record.run_seconds.append(time.perf_counter() - t0)
-            # Recorded only if no other process rebuilt the binary meanwhile.
-            if index == 0 and key is not None and state == binary_state(project, names):
-                record_layout(project, key, run_time, outputs, state)
-            results.append(collect(read_results(project / results_dir, outputs)))
-            shutil.rmtree(project / results_dir, ignore_errors=True)
-            if progress:
-                progress(index + 1, len(conditions), condition.label)
-        return results
+            state = binary_state(project, run_time_names(run_time))
+        layout = make_layout(run_time, output_layout(monitors), state)
     finally:
         b2.device.reinit()
         b2.set_device("runtime")
+    return _run_binary(project, layout, collect, conditions, seed, record, progress, inputs, key)
 
 
 def _count_files(path: Path) -> int:

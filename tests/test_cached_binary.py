@@ -45,12 +45,14 @@ def test_direct_run_gives_the_datasets_of_a_brian2_build(full_and_direct):
         np.testing.assert_array_equal(value, direct.data[key], err_msg=key)
 
 
-def test_a_change_outside_the_run_time_values_builds_again(full_and_direct, tmp_path):
-    """Another concentration list is a new set of conditions: not the recorded layout."""
-    other = _run(tmp_path / "other.h5", "--set",
-                 "protocol.concentrations=[0 nM, 100 nM, 1000 nM]")
-    assert other.attrs["build"]["direct"] is False
-    assert other.attrs["build"]["compiled"] is False
+def test_only_run_time_values_share_a_layout(full_and_direct, ipsc_runs):
+    """Seed and drug levels keep the layout key; another concentration list (a new set of
+    conditions) has its own, on the same compiled binary."""
+    full, direct = (run.attrs["build"] for run in full_and_direct)
+    assert full["layout_key"] and direct["layout_key"] == full["layout_key"]
+    other = read_run(ipsc_runs["standalone_other"]).attrs["build"]
+    assert other["structure_hash"] == full["structure_hash"]
+    assert other["layout_key"] != full["layout_key"]
 
 
 def test_layout_is_dropped_when_build_time_arrays_change(full_and_direct, tmp_path):

@@ -207,3 +207,18 @@ def test_write_report_returns_what_it_wrote(tmp_path):
     paths = write_report(build_report(out))
     assert [p.relative_to(out).as_posix() for p in paths] == [
         "summary.csv", "figures/summary.png", "figures/summary.pdf"]
+
+
+def test_paired_effect_size_is_undefined_without_spread():
+    """A difference fixed by the spec (e.g. an applied concentration) has no Cohen's d, even
+    when floating-point rounding leaves a spread of ~1e-15."""
+    from allonet.analysis.study_summary import paired
+
+    a = {s: 10.0 for s in range(1, 6)}
+    b = {s: 79.98 + (1e-14 if s % 2 else 0.0) for s in range(1, 6)}
+    result = paired(a, b)
+    assert result.difference == pytest.approx(69.98)
+    assert np.isnan(result.cohen_d)
+    assert result.b_greater == 5
+    spread = paired(a, {s: 80.0 + 0.1 * s for s in range(1, 6)})
+    assert np.isfinite(spread.cohen_d) and spread.cohen_d > 0

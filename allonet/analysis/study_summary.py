@@ -72,7 +72,9 @@ def paired(a: dict[int, float], b: dict[int, float]) -> Paired:
     if len(diff) < 2:
         return Paired(np.nan, np.nan, int(np.count_nonzero(diff > 0)), len(diff))
     sd = diff.std(ddof=1)
-    d = float(diff.mean() / sd) if sd > 0 else float("nan")  # no spread: d undefined
+    # no spread (beyond rounding, e.g. a concentration set by the spec): d undefined
+    spread = sd > 1e-9 * np.abs(diff).max()
+    d = float(diff.mean() / sd) if spread else float("nan")
     return Paired(float(diff.mean()), d, int(np.count_nonzero(diff > 0)), len(diff))
 
 

@@ -289,6 +289,10 @@ def _run_standalone(factory, collect, conditions, duration, dt, seed, record, pr
                                 with_output=False)
             record.build_seconds = time.perf_counter() - t0
             record.compiled = stamp is None or binary.stat().st_mtime_ns != stamp
+            # Only arrays that some generated code reads exist in the binary (e.g. no
+            # plasticity gate in a network without plasticity).
+            used = set(b2.device.timed_arrays.values())
+            run_time = {k: ta for k, ta in run_time.items() if ta.name in used}
             state = binary_state(project, run_time_names(run_time))
         layout = make_layout(run_time, output_layout(monitors), state)
     finally:

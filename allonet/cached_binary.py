@@ -15,6 +15,7 @@ contents of its ``static_arrays`` (values written at build time), so any rebuild
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -45,6 +46,7 @@ PROGRESS_TAG = "allonet-progress"
 REPORT_CODE = f'std::cout << "{PROGRESS_TAG} " << completed << std::endl;'
 
 
+@functools.cache
 def _source_digest() -> str:
     """Hash of allonet's own source: a change to how models are built invalidates layouts."""
     h = hashlib.sha256()
@@ -171,8 +173,14 @@ def load_layout(project: Path, key: str) -> dict[str, Any] | None:
     if not path.is_file() or not binary.is_file():
         return None
     layout = json.loads(path.read_text())
+    return layout if is_current(project, layout) else None
+
+
+def is_current(project: Path, layout: Mapping[str, Any]) -> bool:
+    """Whether ``layout`` still describes the binary in ``project`` (same binary, same
+    build-time arrays)."""
     state = binary_state(project, run_time_names_of(layout))
-    return layout if all(layout[k] == v for k, v in state.items()) else None
+    return all(layout[k] == v for k, v in state.items())
 
 
 def read_results(results: Path, outputs: Mapping[str, Any]) -> Recording:

@@ -1,9 +1,9 @@
 """Run a model on Brian2's runtime (Cython) or cpp_standalone device.
 
 Compile once, run many: in standalone mode the model is generated with placeholder drug arrays,
-compiled into a project directory named by a hash of its structure, and each condition runs the same
-binary with its concentrations passed through ``device.run(run_args=...)``. The :class:`BuildRecord`
-says, from the binary's own timestamps, whether anything was compiled.
+compiled into a project directory named by a hash of its structure, and each condition runs the
+same binary with its concentrations passed as run-time arrays on its command line. The
+:class:`BuildRecord` says, from the binary's own timestamps, whether anything was compiled.
 
 Given the model's ``fixed`` inputs (everything but the drug arrays, the protocol's run-time
 ``inputs`` and the seed), later runs skip Brian2 altogether and start the cached binary directly
@@ -34,6 +34,7 @@ from allonet.cached_binary import (
     REPORT_CODE,
     Recording,
     binary_state,
+    is_current,
     layout_key,
     load_layout,
     make_layout,
@@ -41,12 +42,11 @@ from allonet.cached_binary import (
     read_monitors,
     run_binary,
     run_time_names,
-    run_time_names_of,
     static_arrays_lock,
     store_layout,
 )
 from allonet.model import Model
-from allonet.progress import watch_compile
+from allonet.progress import Progress, watch_compile
 
 Device = Literal["runtime", "standalone"]
 #: Builds the model from drug arrays (n_samples, n_regions) and returns it with its monitors.
@@ -128,7 +128,7 @@ def run_conditions(
     dt: float,
     seed: int,
     structure: dict[str, Any],
-    progress: Callable[[int, int, str], None] | None = None,
+    progress: Progress | None = None,
     fixed: dict[str, Any] | None = None,
     inputs: dict[str, np.ndarray] | None = None,
 ) -> tuple[list[dict[str, np.ndarray]], BuildRecord]:
@@ -219,8 +219,7 @@ def _run_binary(project, layout, collect, conditions, seed, record, progress, in
                                _fraction_reporter(progress, index, len(conditions),
                                                   condition.label))
         record.run_seconds.append(time.perf_counter() - t0)
-        if index == 0 and key is not None and \
-                binary_state(project, run_time_names_of(layout)) == _state_of(layout):
+        if index == 0 and key is not None and is_current(project, layout):
             store_layout(project, key, layout)
         results.append(collect(recording))
         if progress:
@@ -233,10 +232,6 @@ def _fraction_reporter(progress, index: int, total: int, label: str):
         return None
     return lambda fraction: progress(index + min(max(fraction, 0.001), 0.999), total,
                                      f"{label}: {fraction:.0%} simulated")
-
-
-def _state_of(layout: dict[str, Any]) -> dict[str, Any]:
-    return {k: layout[k] for k in ("binary_mtime_ns", "static_digest")}
 
 
 def _run_standalone(factory, collect, conditions, duration, dt, seed, record, progress,

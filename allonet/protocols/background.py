@@ -9,7 +9,7 @@ alone: mean rates, band power and band fraction of population rates and of the L
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import brian2 as b2
 import numpy as np
@@ -19,6 +19,7 @@ from allonet.analysis.oscillations import band_powers, population_rate
 from allonet.cached_binary import Recording
 from allonet.engine import Condition, run_conditions
 from allonet.model import build_model
+from allonet.progress import Progress
 from allonet.protocols.fear_conditioning import drug_arrays
 from allonet.protocols.recording import allo_datasets, spike_arrays, spike_datasets, spike_monitors
 from allonet.spec import ResolvedSpecs
@@ -30,7 +31,7 @@ LFP_CLOCK = "lfp_clock"
 
 
 def run(specs: ResolvedSpecs, device: str,
-        progress: Callable[[int, int, str], None] | None = None) -> RunData:
+        progress: Progress | None = None) -> RunData:
     """Simulate the background run and return its datasets, readouts included."""
     exp, proto, net = specs.experiment, specs.experiment.protocol, specs.network
     duration = to_seconds(proto.duration)

@@ -7,7 +7,7 @@ the coincidence weights of every plastic population are sampled every ``weight_s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import brian2 as b2
 import numpy as np
@@ -30,6 +30,7 @@ from allonet.model import build_model
 from allonet.model.builder import PLASTICITY_GATE
 from allonet.model.synthesis import STRESS_ARRAY, GlutamateDrive, RegionSynthesis
 from allonet.pharmacology.synthesis import rate_constants
+from allonet.progress import Progress
 from allonet.protocols.recording import allo_datasets, spike_arrays, spike_datasets, spike_monitors
 from allonet.protocols.schedule import Timeline, rate_arrays, silence_arrays, timeline
 from allonet.spec import ResolvedSpecs, concentration_at_hours
@@ -92,7 +93,7 @@ def readout_groups(specs: ResolvedSpecs) -> dict[str, tuple[str, int, int]]:
 
 
 def run(specs: ResolvedSpecs, device: str,
-        progress: Callable[[int, int, str], None] | None = None) -> RunData:
+        progress: Progress | None = None) -> RunData:
     """Simulate the whole protocol once and return the run's datasets, readouts included."""
     exp, proto, net = specs.experiment, specs.experiment.protocol, specs.network
     line = timeline(proto)

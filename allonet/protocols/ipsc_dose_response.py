@@ -9,7 +9,7 @@ convention (outward positive), i.e. ``-I_<synapse>``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import brian2 as b2
 import numpy as np
@@ -19,6 +19,7 @@ from allonet.cached_binary import Recording
 from allonet.engine import Condition, run_conditions
 from allonet.model import build_model
 from allonet.pharmacology import PROFILES, decay_factor
+from allonet.progress import Progress
 from allonet.spec import ResolvedSpecs, concentration_at_hours
 from allonet.spec.experiment import IpscDoseResponse
 from allonet.spec.network import NetworkSpec
@@ -42,7 +43,7 @@ def set_profiles(group: b2.NeuronGroup, profiles: list[str]) -> None:
 
 
 def run(specs: ResolvedSpecs, device: str,
-        progress: Callable[[int, int, str], None] | None = None) -> RunData:
+        progress: Progress | None = None) -> RunData:
     """Simulate every concentration and return the run's datasets (readouts included)."""
     exp, proto = specs.experiment, specs.experiment.protocol
     net = one_cell_per_profile(specs.network, proto)

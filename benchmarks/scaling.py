@@ -13,6 +13,9 @@ of simulation (presynaptic spikes times outgoing synapses, recurrent and input p
 The same session runs the COBA benchmark (``benchmarks/reference/coba.py``: 4000 LIF, ~80
 synapses per neuron, 5 s, cpp_standalone) for the kernel's events per second on this machine,
 and COBA with 0%, 10% and 100% of its neurons' spikes recorded, for the cost of recording.
+COBA is also run once under Brian2's profiler: most of its time goes to neuron state updates,
+not to synaptic events, so neuron updates per second (neurons x time steps / simulation time)
+are compared as well.
 
 ``--quick``: scales 1 and 2 only, COBA for 2 s. Scale 16 compiles for 10-20 minutes and runs
 for several more on a 2-core machine.
@@ -41,11 +44,21 @@ from common import (
 COBA = REPO / "benchmarks" / "reference" / "coba.py"
 
 
-def coba(duration: float, record: float = 1.0) -> Measurement:
+#: Time step of the main experiment and of COBA (s): neuron updates = neurons x duration / DT.
+DT = 1e-4
+
+
+def coba(duration: float, record: float = 1.0, profile: bool = False) -> Measurement:
     """COBA on cpp_standalone in the benchmark cache, measured warm (run again if it compiled)."""
     command = [PYTHON, str(COBA), "--device", "standalone", "--duration", str(duration),
                "--record", str(record), "--build-dir", str(bench_dir() / "coba")]
-    return measure_warm(f"COBA {duration:g} s, record {record:g}", command)[1]
+    label = f"COBA {duration:g} s, record {record:g}" + (", profiled" if profile else "")
+    return measure_warm(label, command + (["--profile"] if profile else []))[1]
+
+
+def state_update_share(profile: dict[str, float]) -> float:
+    """Fraction of a profiled run's time spent in neuron state updates."""
+    return sum(s for name, s in profile.items() if "stateupdater" in name) / sum(profile.values())
 
 
 def main() -> None:
@@ -58,6 +71,7 @@ def main() -> None:
     print(f"load average before: {load_average()}")
 
     kernel = coba(coba_s)
+    profiled = coba(coba_s, profile=True)
     recording = [coba(coba_s, record) for record in (0.0, 0.1)] + [kernel]
 
     runs: list[tuple[float, Measurement, Measurement]] = []
@@ -94,6 +108,17 @@ def main() -> None:
         ev = warm.result["events"]
         print(f"  main scale {scale:g}: {ev['synaptic'] / warm.result['run_s']:.3g} events/s = "
               f"{ev['synaptic'] / warm.result['run_s'] / k['events_per_s']:.1%} of COBA")
+
+    # COBA's time goes mostly to neuron state updates, not to synaptic events: the rate of neuron
+    # updates is the kernel limit that compares across networks of different activity
+    share = state_update_share(profiled.result["profile"])
+    print(f"\nCOBA neuron updates: {k['updates_per_s']:.3g}/s; {share:.0%} of its simulation "
+          "time is neuron state updates (Brian2 profiler)")
+    for scale, _, warm in runs:
+        ev = warm.result["events"]
+        updates = ev["neurons"] * ev["duration_s"] / DT / warm.result["run_s"]
+        print(f"  main scale {scale:g}: {updates:.3g} neuron updates/s = "
+              f"{updates / k['updates_per_s']:.1%} of COBA")
 
     print("\nrecording cost (COBA, spikes of a fraction of the neurons recorded):")
     print(table(["recorded", "simulate s", "vs none", "peak MB"],

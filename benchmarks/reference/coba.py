@@ -15,7 +15,10 @@ for the recording-cost benchmark.
 The last line printed is JSON (times in s): ``build_s`` (construction, code generation and
 compilation; on runtime devices code generation happens inside ``run``), ``run_s``
 (simulation), ``wall_s`` (from before ``import brian2``), ``spikes``, ``synaptic_events``
-(each spike times the number of its outgoing synapses) and ``events_per_s`` (= events / run_s).
+(each spike times the number of its outgoing synapses), ``events_per_s`` (= events / run_s) and
+``updates_per_s`` (neuron state updates per second of simulation: neurons x time steps / run_s).
+``--profile`` (cpp_standalone only) adds ``profile``: seconds per code object, from Brian2's
+profiler, in a build folder of its own.
 """
 
 from __future__ import annotations
@@ -50,14 +53,20 @@ def main() -> None:
     parser.add_argument("--record", type=float, default=1.0,
                         help="fraction of neurons whose spikes are recorded (0..1)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", action="store_true",
+                        help="time every code object (cpp_standalone; a build of its own)")
     parser.add_argument("--build-dir", type=Path,
                         default=Path.home() / ".cache" / "allonet-bench" / "coba")
     args = parser.parse_args()
 
     if args.device == "standalone":
         # one folder per recorded fraction, so each stays compiled between runs
-        build_dir = args.build_dir.with_name(f"{args.build_dir.name}-record{args.record:g}")
-        b2.set_device("cpp_standalone", directory=str(build_dir), build_on_run=False)
+        suffix = f"-record{args.record:g}" + ("-profile" if args.profile else "")
+        build_dir = args.build_dir.with_name(args.build_dir.name + suffix)
+        b2.set_device("cpp_standalone", directory=str(build_dir), build_on_run=False,
+                      profile=args.profile)
+    elif args.profile:
+        parser.error("--profile needs --device standalone")
     else:
         b2.prefs.codegen.target = args.device
     b2.prefs.logging.console_log_level = "WARNING"
@@ -114,13 +123,17 @@ def main() -> None:
         out = (np.bincount(np.asarray(exc.i[:]), minlength=N_E).tolist()
                + np.bincount(np.asarray(inh.i[:]), minlength=N - N_E).tolist())
         events = int(np.sum(np.asarray(out)[np.asarray(monitor.i[:])]))
+    steps = int(round(args.duration * second / b2.defaultclock.dt))
+    profile = ({name: float(seconds) for name, seconds in net.profiling_info}
+               if args.profile else None)
     print(json.dumps({"device": args.device, "duration_s": args.duration,
                       "record": args.record, "build_s": build_s, "run_s": run_s,
                       "compiled": compiled,
                       "wall_s": time.perf_counter() - T_START, "spikes": spikes,
                       "synapses": len(exc) + len(inh), "synaptic_events": events,
                       "events_per_s": events / run_s,
-                      "rate_hz": spikes / N / args.duration}))
+                      "updates_per_s": N * steps / run_s,
+                      "rate_hz": spikes / N / args.duration, "profile": profile}))
 
 
 if __name__ == "__main__":

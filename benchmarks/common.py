@@ -161,7 +161,8 @@ def synaptic_events(spec_path: Path, overrides: list[str], run_file: Path) -> di
     pulse (a second event on the same synapse), not counted here. ``background`` is the Poisson
     background drive (events per neuron summed, drawn as one binomial number per neuron and step,
     so not synaptic events in Brian2's sense); ``synaptic`` excludes it. ``synapses`` is the
-    expected number of synapses (recurrent and input projections).
+    expected number of synapses (recurrent and input projections). ``neurons`` and ``steps``
+    (duration / dt) give the neuron updates of the run.
     """
     import numpy as np
 
@@ -213,6 +214,7 @@ def synaptic_events(spec_path: Path, overrides: list[str], run_file: Path) -> di
     events["synaptic"] = events["recurrent"] + events["input"]
     events["duration_s"] = line.duration
     events["neurons"] = float(sum(pop["n"] for pop in net["populations"].values()))
+    events["steps"] = line.duration / to_seconds(specs.network.integration.dt)
     return events
 
 

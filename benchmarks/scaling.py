@@ -44,10 +44,6 @@ from common import (
 COBA = REPO / "benchmarks" / "reference" / "coba.py"
 
 
-#: Time step of the main experiment and of COBA (s): neuron updates = neurons x duration / DT.
-DT = 1e-4
-
-
 def coba(duration: float, record: float = 1.0, profile: bool = False) -> Measurement:
     """COBA on cpp_standalone in the benchmark cache, measured warm (run again if it compiled)."""
     command = [PYTHON, str(COBA), "--device", "standalone", "--duration", str(duration),
@@ -116,7 +112,7 @@ def main() -> None:
           "time is neuron state updates (Brian2 profiler)")
     for scale, _, warm in runs:
         ev = warm.result["events"]
-        updates = ev["neurons"] * ev["duration_s"] / DT / warm.result["run_s"]
+        updates = ev["neurons"] * ev["steps"] / warm.result["run_s"]
         print(f"  main scale {scale:g}: {updates:.3g} neuron updates/s = "
               f"{updates / k['updates_per_s']:.1%} of COBA")
 

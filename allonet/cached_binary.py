@@ -152,9 +152,9 @@ def make_layout(args: Mapping[str, b2.TimedArray], outputs: dict[str, dict[str, 
     """The run layout of a binary: ``args`` maps each run-time input (``allo``, ``bz`` or a
     protocol input name) to the TimedArray it sets; ``outputs`` is :func:`output_layout` of the
     monitors; ``state`` is :func:`binary_state` taken right after the build."""
-    arguments = [{"source": source, "name": f"{ta.name}.values",
+    arguments = [{"source": source, "name": name,
                   "dtype": np.dtype(ta.values.dtype).str, "shape": list(ta.values.shape)}
-                 for source, ta in args.items()]
+                 for (source, ta), name in zip(args.items(), run_time_names(args), strict=True)]
     return state | {"args": arguments, "outputs": outputs}
 
 

@@ -109,7 +109,8 @@ def _plasticity(specs: ResolvedSpecs) -> list[str]:
              "", "```", eq.coincidence_equations().strip()]
     for name, proj in plastic.items():
         lines += ["", f"# {name}: {proj.source} -> {proj.target} ({proj.plastic} input), on_pre",
-                  eq.coincidence_on_pre(proj.plastic, proj.synapse)]
+                  eq.rule_on_pre(proj.plastic, proj.synapse,
+                                 net.populations[proj.target].coincidence)]
     return [*lines, "```", ""]
 
 

@@ -85,16 +85,42 @@ READOUT_UNITS = {
     "freezing": "1", "class": "str", "n": "1", "fraction": "1", "pair": "str", "overlap": "1",
     "fear": "Hz", "extinction": "Hz", "ratio": "1", "ratio_last": "1",
     "n_a": "1", "n_b": "1", "population": "str", "time": "s", "w_cs": "S", "w_ctx": "S",
+    "cs": "1",
 }
 
 
-def freezing_table(cs_table: Mapping[str, np.ndarray], population: str,
-                   saturation_hz: float) -> dict[str, np.ndarray]:
-    """Freezing proxy per trial: ``clip(r / saturation, 0, 1)`` of ``population``'s CS rate r."""
+def freezing_table(cs_table: Mapping[str, np.ndarray], population: str, saturation_hz: float,
+                   cs: np.ndarray) -> dict[str, np.ndarray]:
+    """Freezing proxy per trial: ``clip(r / saturation, 0, 1)`` of ``population``'s CS-window
+    rate r; ``cs`` (1/0 per trial, the run's ``epochs/cs``) marks windows that carried a CS
+    (0: the context alone in a CS-timed window)."""
     rows = cs_table["group"] == population
     rate = cs_table["rate"][rows]
     return {"phase": cs_table["phase"][rows], "trial": cs_table["trial"][rows],
-            "context": cs_table["context"][rows], "rate": rate,
+            "context": cs_table["context"][rows], "cs": np.asarray(cs, dtype=np.int8),
+            "rate": rate, "freezing": np.clip(rate / saturation_hz, 0.0, 1.0)}
+
+
+def context_freezing_table(data: Mapping[str, np.ndarray], population: str, n: int,
+                           saturation_hz: float) -> dict[str, np.ndarray]:
+    """Freezing to the context alone: ``clip(r / saturation, 0, 1)`` of ``population``'s mean
+    rate r (Hz, neurons ``0..n-1``) from the start of each phase that has a context to its first
+    CS (the whole phase if it has none), so no CS-evoked firing is counted."""
+    rows: dict[str, list] = {"phase": [], "context": [], "rate": []}
+    times, ids = data[f"spikes/{population}/timestamps"], data[f"spikes/{population}/node_ids"]
+    for name, ctx, start, stop in zip(data["phases/name"], data["phases/context"],
+                                      data["phases/start"], data["phases/stop"], strict=True):
+        if not str(ctx):
+            continue
+        trials = np.flatnonzero(data["epochs/phase"] == name)
+        end = float(data["epochs/cs_start"][trials[0]]) if trials.size else float(stop)
+        if end <= start:
+            continue
+        rows["phase"].append(str(name))
+        rows["context"].append(str(ctx))
+        rows["rate"].append(window_rate(times, ids, float(start), end, 0, n))
+    rate = np.array(rows["rate"], dtype=float)
+    return {"phase": np.array(rows["phase"]), "context": np.array(rows["context"]), "rate": rate,
             "freezing": np.clip(rate / saturation_hz, 0.0, 1.0)}
 
 

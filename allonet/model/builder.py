@@ -305,8 +305,10 @@ def _projection(spec: NetworkSpec, name: str, proj: Projection, groups: dict[str
         # commute to first order), but Brian2 cannot prove that and would warn.
         b2.BrianLogger.suppress_hierarchy("brian2.codegen.generators.base")
         rule = spec.populations[proj.target].coincidence
-        on_pre = {"pre": eq.coincidence_on_pre(proj.plastic, channel)}
-        local = dict(alpha=rule.alpha, c_u=rule.c_u, h_u=rule.h_u, window=q(rule.window),
+        on_pre = {"pre": eq.rule_on_pre(proj.plastic, channel, rule)}
+        local = dict(alpha=rule.alpha, depression=rule.depression,
+                     context_depression=rule.context_depression, c_u=rule.c_u, h_u=rule.h_u,
+                     window=q(rule.window),
                      w_min=q(rule.w_min), w_max=q(rule.w_max),
                      **{PLASTICITY_GATE: namespace[PLASTICITY_GATE]})
     elif isinstance(syn, GabaASynapse):

@@ -185,12 +185,23 @@ w_ctx : siemens
 """
 
 
-def coincidence_on_pre(role: str, channel: str) -> str:
+def rule_on_pre(role: str, channel: str, rule) -> str:
+    """:func:`coincidence_on_pre` for a plastic input under a population's coincidence ``rule``
+    (a ``spec.network.Coincidence``): which optional terms the rule has is structure."""
+    return coincidence_on_pre(role, channel, rule.context_depression > 0, rule.synapse_specific)
+
+
+def coincidence_on_pre(role: str, channel: str, context_depression: bool = False,
+                       synapse_specific: bool = False) -> str:
     """Synaptic code of a plastic CS (``role='cs'``) or context input under the coincidence rule.
 
     Each spike records its time, bumps its trace, then moves both of the neuron's weights: towards
     w_max by alpha*h*c*|w_max - w| if the last CS and context spikes are within ``window``, else
-    towards w_min by alpha*c*|w_min - w|, only while ``plasticity_gate(t)`` is 1.
+    towards w_min by depression*alpha*c*|w_min - w|, only while ``plasticity_gate(t)`` is 1.
+    With ``context_depression``, a context spike with no CS within ``window`` also moves the
+    context weight towards w_min by context_depression*alpha*h*|w_min - w| (context extinction:
+    the context without its CS or US). With ``synapse_specific``, a spike moves only its own
+    input's weight (a synapse changes only when it is active).
     """
     if role == "cs":
         head = ["t_cs_post = t", "c_cs_post += c_u"]
@@ -202,10 +213,13 @@ def coincidence_on_pre(role: str, channel: str) -> str:
         "paired = 1.0*(abs(t_cs_post - t_ctx_post) < window)",
         "gate = plasticity_gate(t)",
     ]
-    for w in ("w_cs_post", "w_ctx_post"):
+    for w in (weight,) if synapse_specific else ("w_cs_post", "w_ctx_post"):
         lines.append(
             f"{w} += gate*alpha*c_cs_post*(paired*h_ctx_post*abs(w_max - {w})"
-            f" - (1 - paired)*abs(w_min - {w}))"
+            f" - depression*(1 - paired)*abs(w_min - {w}))"
         )
+    if context_depression and role != "cs":
+        lines.append("w_ctx_post -= gate*context_depression*alpha*h_ctx_post*(1 - paired)"
+                     "*abs(w_min - w_ctx_post)")
     lines.append(f"h_{channel}_post += {weight}")
     return "\n".join(lines)

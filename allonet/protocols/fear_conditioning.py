@@ -15,6 +15,7 @@ import numpy as np
 from allonet.analysis.fear import (
     READOUT_UNITS,
     baseline_rates,
+    context_freezing_table,
     cs_rates,
     ensemble_overlap,
     fear_ratio_table,
@@ -198,7 +199,10 @@ def readouts(specs: ResolvedSpecs, data: Mapping[str, np.ndarray]) -> dict[str, 
         tables["fear_ratio"] = ratios
     if proto.freezing:
         tables["freezing"] = freezing_table(tables["cs_rates"], proto.freezing.population,
-                                            to_hz(proto.freezing.saturation))
+                                            to_hz(proto.freezing.saturation), data["epochs/cs"])
+        tables["context_freezing"] = context_freezing_table(
+            data, proto.freezing.population, specs.network.populations[proto.freezing.population].n,
+            to_hz(proto.freezing.saturation))
     if proto.neuron_classes:
         c = proto.neuron_classes
         tables["neuron_classes"] = neuron_classes(
@@ -238,6 +242,7 @@ def _datasets(specs: ResolvedSpecs, line: Timeline, result: dict[str, np.ndarray
     d["epochs/phase"] = Column(np.array([e.phase for e in epochs]), "str")
     d["epochs/trial"] = Column(np.array([e.trial for e in epochs], dtype=np.int64), "1")
     d["epochs/context"] = Column(np.array([e.context for e in epochs]), "str")
+    d["epochs/cs"] = Column(np.array([e.cs for e in epochs], dtype=np.int8), "1")
     for key in ("cs_start", "cs_stop", "us_start", "us_stop"):
         d[f"epochs/{key}"] = Column(np.array([getattr(e, key) for e in epochs]), "s")
     d["phases/name"] = Column(np.array([p[0] for p in line.phase_bounds]), "str")

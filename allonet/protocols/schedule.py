@@ -26,6 +26,7 @@ class Epoch:
     us_start: float
     us_stop: float
     plastic: bool
+    cs: bool = True  # false: a context-alone window (no CS), timed like a CS
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def timeline(proto: FearConditioning) -> Timeline:
             cs_stop = cs_start + length
             us = (cs_stop - us_len, cs_stop) if phase.us else (cs_stop, cs_stop)
             epochs.append(Epoch(phase.name, index, trial, phase.context or "", cs_start, cs_stop,
-                                us[0], us[1], phase.plastic))
+                                us[0], us[1], phase.plastic, phase.cs))
         stop = start + lead + phase.n_cs * interval
         phases.append((phase.name, start, stop))
         if phase.context:
@@ -76,7 +77,8 @@ def rate_arrays(proto: FearConditioning, line: Timeline) -> dict[str, np.ndarray
     gate = np.zeros_like(mid)
     for e in line.epochs:
         on = (mid >= e.cs_start) & (mid < e.cs_stop)
-        cs[on] = to_hz(proto.cs_rate)
+        if e.cs:
+            cs[on] = to_hz(proto.cs_rate)
         if e.plastic:
             gate[on] = 1.0
         us[(mid >= e.us_start) & (mid < e.us_stop)] = to_hz(proto.us_rate)

@@ -290,6 +290,9 @@ class Phase(Strict):
     cs_duration: Time
     cs_interval: Time                   # onset to onset
     us: bool = False                    # US in the last us_duration of every CS
+    #: false: the trial windows keep their timing but carry no CS (context alone: a contextual
+    #: fear test or context extinction); readouts then measure the response to the context
+    cs: bool = True
     plastic: bool = True                # coincidence plasticity on during CS
     lead: Time = "0 ms"                 # context on before the first CS
     gap_after: Time = "0 ms"            # all inputs off after the phase

@@ -118,12 +118,20 @@ class Coincidence(Strict):
     """CS x context coincidence plasticity (Vlachos et al. 2011) on a population's CS and context
     inputs. Each neuron has one CS weight and one context weight; every CS or context spike
     potentiates both by ``alpha*h*c*|w_max - w|`` when the last CS and context spikes are less than
-    ``window`` apart, and otherwise depresses both by ``alpha*c*|w_min - w|``; traces c (CS) and h
+    ``window`` apart, and otherwise depresses both by ``depression*alpha*c*|w_min - w|``
+    (``depression`` 1 in Vlachos 2011; below 1, unpaired CS weaken a memory more slowly than
+    pairings build it); traces c (CS) and h
     (context) jump by ``c_u``/``h_u`` and decay with ``tau_c``/``tau_h``. Active only while the
     protocol's plasticity gate is 1 (during CS of plastic phases)."""
 
     synapse: Identifier
     alpha: float = Field(gt=0)
+    depression: float = Field(default=1.0, ge=0)
+    #: > 0: a context spike without a CS depresses the context weight (context extinction);
+    #: 0 in Vlachos 2011, whose plasticity acts only during CS
+    context_depression: float = Field(default=0.0, ge=0)
+    #: true: a spike moves only its own input's weight; false (Vlachos 2011): both weights
+    synapse_specific: bool = False
     tau_c: Time
     tau_h: Time
     c_u: float = Field(ge=0)

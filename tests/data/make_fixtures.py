@@ -148,7 +148,9 @@ def _readouts(experiment: dict, network: dict, data: dict) -> dict[str, dict]:
     if proto.get("freezing"):
         tables["freezing"] = fear.freezing_table(tables["cs_rates"],
                                                  proto["freezing"]["population"],
-                                                 hz(proto["freezing"]["saturation"]))
+                                                 hz(proto["freezing"]["saturation"]),
+                                                 data.get("epochs/cs",
+                                                          np.ones(len(data["epochs/phase"]))))
     if proto.get("neuron_classes"):
         c = proto["neuron_classes"]
         tables["neuron_classes"] = fear.neuron_classes(

@@ -20,7 +20,8 @@ from allonet.sweep.executors import array_ranges, jobqueue_cluster, write_sbatch
 from allonet.sweep.index import flatten_table
 from allonet.sweep.manifest import _structure_hash, build_manifest, override_text, prepare
 from allonet.sweep.progress import SweepProgress
-from allonet.sweep.spec import Cluster, SweepSpec, load_sweep, split_quantity
+from allonet.sweep.spec import Cluster, SweepSpec, load_sweep
+from allonet.units import split_quantity
 from conftest import REPO, run_cli, sweep_spec_file
 
 DATA = REPO / "tests" / "data" / "sweeps"

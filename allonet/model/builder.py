@@ -17,7 +17,14 @@ from allonet.errors import SpecError
 from allonet.model import equations as eq
 from allonet.model import synthesis as synth
 from allonet.pharmacology import BENZODIAZEPINES, PROFILES, TONIC_PROFILES
-from allonet.spec.network import GabaASynapse, NetworkSpec, NmdaSynapse, Population, Projection
+from allonet.spec.network import (
+    GabaASynapse,
+    NetworkSpec,
+    NmdaSynapse,
+    Population,
+    Projection,
+    received_synapses,
+)
 from allonet.units import parse_quantity, to_nM
 
 _NONLINEAR_SAFE = {"euler", "heun", "rk2", "rk4"}
@@ -131,16 +138,6 @@ def build_model(
     timed_arrays = {k: v for k, v in namespace.items() if isinstance(v, b2.TimedArray)}
     return Model(groups, synapses, allo_array, bz_array, regions, extra, drug_clock, loop,
                  timed_arrays)
-
-
-def received_synapses(spec: NetworkSpec, population: str) -> list[str]:
-    """Synapse types onto ``population`` from projections, background and plasticity (sorted)."""
-    pop = spec.populations[population]
-    names = {p.synapse for p in spec.projections.values() if p.target == population}
-    names |= {b.synapse for b in pop.background}
-    if pop.coincidence:
-        names.add(pop.coincidence.synapse)
-    return sorted(names)
 
 
 def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,

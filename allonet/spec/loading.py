@@ -13,13 +13,12 @@ from pydantic import BaseModel, ValidationError
 
 from allonet.errors import SpecError
 from allonet.spec.experiment import ExperimentSpec
-from allonet.spec.network import NetworkSpec, scaled
+from allonet.spec.network import NetworkSpec, received_synapses, scaled
 from allonet.spec.runtime import without_run_time
 
 # Pydantic error types that only say "this union member did not fit"; a sibling error is clearer.
 _GENERIC_ERRORS = {"dict_type", "model_type", "model_attributes_type", "string_type",
                    "union_tag_invalid", "is_instance_of"}
-
 
 
 @dataclass(frozen=True)
@@ -204,8 +203,6 @@ def _check_experiment_against_network(exp: ExperimentSpec, net: NetworkSpec, fil
 def _background_checks(exp: ExperimentSpec, net: NetworkSpec, file: str) -> dict:
     """Names a ``background`` protocol uses, with what each must be one of; closed-loop
     synthesis and stress belong to the fear protocol and are refused here."""
-    from allonet.model.builder import received_synapses
-
     proto = exp.protocol
     for field, used in (("drugs.synthesis", exp.drugs.synthesis), ("stress", exp.stress)):
         if used:
@@ -226,8 +223,6 @@ def _background_checks(exp: ExperimentSpec, net: NetworkSpec, file: str) -> dict
 
 def _check_synthesis_and_stress(exp: ExperimentSpec, net: NetworkSpec, file: str) -> None:
     """Synthesis regions and populations, stress targets and their synapses exist in ``net``."""
-    from allonet.model.builder import received_synapses
-
     regions = set(net.regions)
     for region, synthesis in exp.drugs.synthesis.items():
         if region not in regions:

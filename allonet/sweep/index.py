@@ -34,7 +34,7 @@ import numpy as np
 from allonet import provenance
 from allonet.sweep import state
 from allonet.sweep.manifest import Manifest, Point, load_manifest
-from allonet.sweep.spec import split_quantity
+from allonet.units import split_quantity
 
 FORMAT = "allonet-sweep-index/1"
 #: Numeric readout columns that index repeated rows rather than measure anything: averaged over.

@@ -17,6 +17,8 @@ from conftest import IPSC_SPEC, run_cli
 
 #: run-time values only (seed, drug concentrations): the compiled model and its layout are reused
 RUN_TIME = ["--set", "seed=7", "--set", "drugs.allo_default=30 nM"]
+#: every test here runs the IPSC model (through a Brian2 build or the cached binary)
+pytestmark = pytest.mark.slow
 
 
 def _run(path: Path, *extra: str):

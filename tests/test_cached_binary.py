@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from allonet.cached_binary import load_layout
 from allonet.engine import DIRECT_VARIABLE
+from allonet.engine.cached_binary import load_layout
 from allonet.store import read_run
 from conftest import IPSC_SPEC, run_cli
 

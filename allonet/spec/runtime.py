@@ -2,7 +2,8 @@
 
 A compiled standalone binary takes these fields' values on its command line (or never sees them),
 so runs that differ only in them share the binary: the sweep puts them in one structure group,
-and a stored run layout (:mod:`allonet.cached_binary`) serves them without rebuilding the model.
+and a stored run layout (:mod:`allonet.engine.cached_binary`) serves them without rebuilding
+the model.
 Every other field (a weight, a population size, a protocol phase, the device) is structure.
 """
 

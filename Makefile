@@ -9,14 +9,22 @@ MAIN_SPEC := experiments/fear_extinction.yaml
 MAIN_OUT  := results/fear_extinction.h5
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench setup setup-dev clean-cache
+.PHONY: run test test-fast lint bench setup setup-dev clean-cache
 
 run: setup
 	$(ALLONET) run $(MAIN_SPEC) -o $(MAIN_OUT) --overwrite
 
-test: setup-dev
-	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+# pytest with the arguments $(1) and PYTEST_ARGS; collecting no test at all is an error.
+RUN_PYTEST = $(PY) -m pytest $(1) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+test: setup-dev
+	@$(call RUN_PYTEST,)
+
+# The loop to run while editing: every test that does not simulate (no test marked slow; the
+# science tests are slow too), under 3 minutes on 2 cores.
+test-fast: setup-dev
+	@$(call RUN_PYTEST,-m "not slow")
 
 lint: setup-dev
 	$(VENV)/bin/ruff check allonet tests benchmarks

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from allonet import cache
+from allonet.engine import DEVICES
 from allonet.errors import UserError
 from allonet.report import metadata_table, readout_table
 from allonet.spec import ResolvedSpecs, load_experiment
@@ -41,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
                      help='override a spec value by dotted path, e.g. synapses.gaba_a.tau0="8 ms"')
     run.add_argument("-o", "--output", type=Path, help="run file (default results/<name>.h5)")
     run.add_argument("--seed", type=int, help="random seed (overrides the spec)")
-    run.add_argument("--device", choices=["runtime", "standalone"], help="Brian2 device")
+    run.add_argument("--device", choices=sorted(DEVICES), help="Brian2 device")
     run.add_argument("--overwrite", action="store_true", help="replace an existing output file")
     run.add_argument("--no-figure", action="store_true", help="do not draw the run's figure")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress output")

@@ -17,6 +17,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from allonet.model import equations as eq
+from allonet.model.neurons import NEURON_MODELS, membrane_equations
+from allonet.model.synapses import SYNAPSE_MODELS
 from allonet.spec import ResolvedSpecs
 from allonet.units import UnitParseError, parse_quantity
 
@@ -136,15 +138,19 @@ def describe(specs: ResolvedSpecs) -> str:
         [k, c.source, c.target, c.synapse, c.connect, f"{c.p:g}", c.weight, c.delay]
         for k, c in net.projections.items()])
     lines += ["", "## Neuron and synapse equations (Brian2)", "", "```"]
-    lines += [eq.membrane_equations("lif", clamped=False).strip(), "", eq.drug_equations().strip()]
+    for model in dict.fromkeys(p.model for p in net.populations.values()):
+        entry = NEURON_MODELS[model]
+        lines += [f"# neuron model {model}: {entry.description}",
+                  membrane_equations(model, clamped=False).strip(),
+                  f"threshold: {entry.threshold}", "reset: " + entry.reset.replace("\n", "; "),
+                  ""]
+    lines.append(eq.drug_equations().strip())
     for name, syn in net.synapses.items():
-        lines += ["", f"# synapse type {name} ({syn.kind})"]
-        if syn.kind == "gaba_a":
-            lines.append(eq.gaba_a_equations(name).strip())
-        else:
-            lines.append(eq.exponential_pair_equations(name, syn.kind == "nmda").strip())
+        lines += ["", f"# synapse type {name} ({syn.kind})",
+                  SYNAPSE_MODELS[syn.kind].equations(name, False).strip()]
     lines += ["", "# drug update, per concentration sample", eq.drug_update_code({
-        n: s.gamma2 for n, s in net.synapses.items() if s.kind == "gaba_a"}), "```", ""]
+        n: s.gamma2 for n, s in net.synapses.items() if SYNAPSE_MODELS[s.kind].allo_scaled}),
+        "```", ""]
     lines += _plasticity(specs)
     files = [("Network parameters", specs.network_path)]
     if specs.experiment_path:

@@ -1,4 +1,5 @@
-"""The HDF5 run file: schema, atomic writing, reading back as plain Python objects.
+"""allonet's HDF5 files: the run file (schema, atomic writing, reading back as plain Python
+objects) and the table file a sweep index is. The only module that opens them.
 
 Layout (every dataset has a ``unit`` attribute; "1" means dimensionless):
 
@@ -15,12 +16,16 @@ Layout (every dataset has a ``unit`` attribute; "1" means dimensionless):
 
 The file is written to a temporary name beside the target and renamed into place, so a reader never
 sees a half-written run; a file left by a killed writer is removed by the next write.
+
+A *table file* (:func:`write_table_file`, e.g. a sweep's ``index.h5``) holds text attributes on
+its root and datasets with ``unit`` attributes, written atomically the same way.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,14 +88,19 @@ def write_run(path: str | Path, run: RunData, overwrite: bool = False) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(path)
     tmp = path.with_name(f"{_TMP_MARK}{path.name}.{os.getpid()}")
+    _write_atomic(path, tmp, lambda h5: _write_contents(h5, run))
+    return path
+
+
+def _write_atomic(path: Path, tmp: Path, fill: Callable[[h5py.File], None]) -> None:
+    """Write a new HDF5 file at ``tmp`` with ``fill``, then rename it to ``path``."""
     try:
         with h5py.File(tmp, "w") as h5:
-            _write_contents(h5, run)
+            fill(h5)
         os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
-    return path
 
 
 def remove_stale_temporaries(path: Path) -> list[Path]:
@@ -135,28 +145,97 @@ def _write_contents(h5: h5py.File, run: RunData) -> None:
         dataset.attrs["unit"] = column.unit
 
 
-def read_run(path: str | Path) -> RunFile:
-    """Read a run file into plain Python objects (numpy arrays, dicts, strings)."""
+def is_run_file(path: Path) -> bool:
+    """True when ``path`` is a complete allonet run file: it opens, has the format mark and the
+    stored spec (files are renamed into place only once written, so that is enough; nothing
+    else is read)."""
+    if not path.is_file():
+        return False
+    try:
+        with h5py.File(path, "r") as h5:
+            return h5.attrs.get("format") == FORMAT and "spec/experiment" in h5
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+def read_run(path: str | Path, groups: Collection[str] | None = None) -> RunFile:
+    """Read a run file into plain Python objects (numpy arrays, dicts, strings).
+
+    ``groups`` limits what is read besides the attributes to the named top-level groups (e.g.
+    ``("readouts", "conditions")``; ``("spec",)`` for the specs and overrides, ``()`` for the
+    attributes only); None reads everything.
+    """
     path = Path(path)
     data: dict[str, np.ndarray] = {}
     units: dict[str, str] = {}
+    spec: dict[str, Any] = {}
+    overrides: list[str] = []
     with h5py.File(path, "r") as h5:
         if h5.attrs.get("format") != FORMAT:
             raise ValueError(f"{path}: not an allonet run file (format {h5.attrs.get('format')!r})")
         attrs = {k: _decode_attr(v) for k, v in h5.attrs.items()}
-        spec = {k: json.loads(h5[f"spec/{k}"][()]) for k in h5["spec"] if k != "overrides"}
-        overrides = json.loads(h5["spec/overrides"][()])
+        if groups is None or "spec" in groups:
+            spec = {k: json.loads(h5[f"spec/{k}"][()]) for k in h5["spec"] if k != "overrides"}
+            overrides = json.loads(h5["spec/overrides"][()])
 
         def visit(name: str, obj: Any) -> None:
-            if isinstance(obj, h5py.Dataset) and not name.startswith("spec/"):
-                value = obj[()]
-                if obj.dtype.kind == "O":
-                    value = obj.asstr()[()]
-                data[name] = np.asarray(value)
+            top = name.split("/", 1)[0]
+            if (isinstance(obj, h5py.Dataset) and top != "spec"
+                    and (groups is None or top in groups)):
+                data[name] = _dataset_value(obj)
                 units[name] = obj.attrs.get("unit", "")
 
         h5.visititems(visit)
     return RunFile(path, attrs, spec, overrides, data, units)
+
+
+def _dataset_value(dataset: h5py.Dataset) -> np.ndarray:
+    """A dataset's values, text decoded to ``str``."""
+    return np.asarray(dataset.asstr()[()] if dataset.dtype.kind == "O" else dataset[()])
+
+
+@dataclass
+class TableFile:
+    """A table file read back: root attributes as text, datasets by HDF5 path, and the unit of
+    each dataset that has a ``unit`` attribute."""
+
+    attrs: dict[str, str]
+    data: dict[str, np.ndarray]
+    units: dict[str, str]
+
+
+def write_table_file(path: Path, tmp: Path, attrs: dict[str, str],
+                     datasets: dict[str, Column]) -> None:
+    """Write ``datasets`` (text columns as HDF5 strings) with root ``attrs`` to ``path``
+    through the temporary ``tmp`` (renamed into place)."""
+
+    def fill(h5: h5py.File) -> None:
+        h5.attrs.update(attrs)
+        for key, column in datasets.items():
+            data = np.asarray(column.data)
+            if data.dtype == object:
+                data = data.astype(h5py.string_dtype())
+            h5.create_dataset(key, data=data).attrs["unit"] = column.unit
+
+    _write_atomic(path, tmp, fill)
+
+
+def read_table_file(path: Path) -> TableFile:
+    """Read a table file (any HDF5 file: every dataset, at any depth)."""
+    data: dict[str, np.ndarray] = {}
+    units: dict[str, str] = {}
+    with h5py.File(path, "r") as h5:
+        attrs = {k: (v.decode() if isinstance(v, bytes) else str(v)) for k, v in h5.attrs.items()}
+
+        def visit(name: str, obj: Any) -> None:
+            if isinstance(obj, h5py.Dataset):
+                data[name] = _dataset_value(obj)
+                if "unit" in obj.attrs:
+                    unit = obj.attrs["unit"]
+                    units[name] = unit.decode() if isinstance(unit, bytes) else str(unit)
+
+        h5.visititems(visit)
+    return TableFile(attrs, data, units)
 
 
 def _decode_attr(value: Any) -> Any:

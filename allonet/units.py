@@ -24,7 +24,8 @@ _UNITS: dict[str, b2.Quantity] = {
     "mM": b2.mmolar, "uM": b2.umolar, "nM": b2.nmolar, "pM": b2.pmolar, "M": b2.molar,
 }
 _MOLAR_IN_NM = {"M": 1e9, "mM": 1e6, "uM": 1e3, "µM": 1e3, "nM": 1.0, "pM": 1e-3}
-_PATTERN = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-zµ]+)?\s*$")
+#: ``<number> <unit>``: the one pattern of a quantity written as text (the unit may be absent).
+_PATTERN = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-zµ]*)\s*$")
 
 #: Named dimensions a spec field may require, with an example for error messages.
 DIMENSIONS: dict[str, tuple[b2.Quantity, str]] = {
@@ -42,17 +43,28 @@ class UnitParseError(ValueError):
     """A quantity string could not be parsed or has the wrong dimension."""
 
 
+def split_quantity(value: object) -> tuple[float, str] | None:
+    """``"100 nM"`` -> ``(100.0, "nM")``, ``3`` -> ``(3.0, "")``: the number and the unit symbol
+    as written (not checked); None if ``value`` is not a number, optionally with a unit."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value), ""
+    match = _PATTERN.match(value) if isinstance(value, str) else None
+    return (float(match.group(1)), match.group(2)) if match else None
+
+
 def parse_quantity(text: str | float | int) -> b2.Quantity:
     """Parse ``"<number> <unit>"`` into a Brian2 quantity; a bare number is dimensionless."""
     if isinstance(text, bool):
         raise UnitParseError("expected a number with a unit, got a boolean")
     if isinstance(text, int | float):
         return b2.Quantity(float(text))
-    match = _PATTERN.match(str(text).replace("µ", "u"))
-    if not match:
+    split = split_quantity(str(text))
+    if split is None:
         raise UnitParseError(f"cannot parse {text!r} as '<number> <unit>'")
-    number, unit = float(match.group(1)), match.group(2)
-    if unit is None:
+    number, unit = split[0], split[1].replace("µ", "u")
+    if not unit:
         return b2.Quantity(number)
     if unit not in _UNITS:
         raise UnitParseError(f"unknown unit {unit!r}; known units: {', '.join(_UNITS)}")
@@ -106,5 +118,5 @@ def format_quantity(quantity: b2.Quantity) -> str:
 __all__ = [
     "DIMENSIONS", "DimensionMismatchError", "UnitParseError", "format_quantity",
     "parse_dimensioned",
-    "parse_quantity", "to_nM", "to_seconds",
+    "parse_quantity", "split_quantity", "to_nM", "to_seconds",
 ]

@@ -12,6 +12,16 @@ REPO = Path(__file__).resolve().parent.parent
 os.environ.setdefault("ALLONET_CACHE", str(REPO / ".cache" / "allonet"))
 
 IPSC_SPEC = REPO / "experiments" / "ipsc_dose_response.yaml"
+#: Fixtures below that simulate: a test using one (directly or through another fixture) is slow.
+SIMULATING_FIXTURES = frozenset({"ipsc_runs", "fear_runs"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``slow`` every test that simulates through a shared fixture, and every ``science``
+    test (each asserts a simulated result), so that ``-m "not slow"`` runs no simulation."""
+    for item in items:
+        if item.get_closest_marker("science") or SIMULATING_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
 
 
 def run_cli(*args: str) -> int:

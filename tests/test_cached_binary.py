@@ -10,13 +10,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from allonet.cached_binary import load_layout
 from allonet.engine import DIRECT_VARIABLE
+from allonet.engine.cached_binary import load_layout
 from allonet.store import read_run
 from conftest import IPSC_SPEC, run_cli
 
 #: run-time values only (seed, drug concentrations): the compiled model and its layout are reused
 RUN_TIME = ["--set", "seed=7", "--set", "drugs.allo_default=30 nM"]
+#: every test here runs the IPSC model (through a Brian2 build or the cached binary)
+pytestmark = pytest.mark.slow
 
 
 def _run(path: Path, *extra: str):

@@ -41,3 +41,15 @@ def test_describe_network_spec_lists_every_parameter_with_source(tmp_path):
     assert "**MISSING**" not in text
     assert "## Plasticity" in text and "CA1_BAfear" in text
     assert "| `synapses.gaba_som.tau0` | 29 ms |" in text
+
+
+def test_describe_shows_the_equations_of_the_neuron_model_used():
+    adex = load_experiment(IPSC_SPEC, ["populations.post.model=adex",
+                                       "populations.post.params.DeltaT=2 mV"])
+    text = describe(adex)
+    assert "# neuron model adex: adaptive exponential" in text
+    assert "gL*DeltaT*exp((v - VT)/DeltaT)" in text and "dw_ad/dt" in text
+    assert "threshold: v > V_peak" in text and "reset: v = Vr; w_ad += b_ad" in text
+    assert "# neuron model lif" not in text
+    lif = describe(load_experiment(IPSC_SPEC))
+    assert "# neuron model lif" in lif and "dw_ad/dt" not in lif

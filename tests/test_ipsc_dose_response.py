@@ -106,6 +106,7 @@ def test_run_file_is_self_describing(standalone):
     assert set(standalone.data) >= {"spikes/interneuron/timestamps", "spikes/interneuron/node_ids"}
 
 
+@pytest.mark.slow
 def test_integration_accuracy_against_rk4(tmp_path):
     """exponential_euler at dt = 25 us vs RK4 at dt/10: decay and peak agree within 0.5%."""
     common = ["--device", "runtime", "-q", "--no-figure",

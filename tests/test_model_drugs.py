@@ -44,6 +44,7 @@ def _simulate(overrides, allo, bz, duration, monitor=("I_gaba_a",)):
     return result
 
 
+@pytest.mark.slow
 def test_concentration_can_change_during_a_run():
     """0 nM for 200 ms, then 1000 nM: the second IPSC decays 3.4x slower than the first."""
     allo = np.array([[0.0], [1000.0]])
@@ -57,6 +58,7 @@ def test_concentration_can_change_during_a_run():
     assert second.peak == pytest.approx(first.peak, rel=0.01)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("concentration", [0.0, 21.0, 100.0, 1000.0])
 def test_tonic_current_follows_formula(concentration):
     overrides = [("populations.post.tonic.g0", "1 nS")]
@@ -66,6 +68,7 @@ def test_tonic_current_follows_formula(concentration):
     assert result["I_tonic"][-1] == pytest.approx(expected, rel=1e-6)
 
 
+@pytest.mark.slow
 def test_benzodiazepine_acts_on_gamma2_synapses_only():
     bz = np.array([[300.0]])
     none = np.zeros_like(bz)

@@ -12,13 +12,16 @@ import pytest
 import yaml
 
 from allonet.errors import SpecError, UserError
+from allonet.spec import ExperimentSpec, load_experiment
+from allonet.spec.runtime import RUN_TIME_FIELDS, is_run_time
 from allonet.sweep import state
 from allonet.sweep.design import design_points, expand, latin_hypercube
 from allonet.sweep.executors import array_ranges, jobqueue_cluster, write_sbatch
 from allonet.sweep.index import flatten_table
-from allonet.sweep.manifest import build_manifest, override_text, prepare
+from allonet.sweep.manifest import _structure_hash, build_manifest, override_text, prepare
 from allonet.sweep.progress import SweepProgress
-from allonet.sweep.spec import Cluster, SweepSpec, load_sweep, split_quantity
+from allonet.sweep.spec import Cluster, SweepSpec, load_sweep
+from allonet.units import split_quantity
 from conftest import REPO, run_cli, sweep_spec_file
 
 DATA = REPO / "tests" / "data" / "sweeps"
@@ -142,6 +145,39 @@ def test_manifest_groups_by_structure_and_keeps_invalid_values(tmp_path):
     groups = [p.group for p in manifest.points]
     assert groups[0] == groups[1] != groups[2]
     assert groups[3] == "invalid-3"
+
+
+@pytest.mark.parametrize(("values", "seeds"), [
+    ({"drugs.benzodiazepine": [{}, {"slice": "100 nM"}, {"slice": "1000 nM"}]}, None),
+    ({"drugs.allo_default": ["0 nM", "30 nM", "300 nM"]}, None),
+    ({"drugs.allo": [{"slice": "10 nM"}, {"slice": "100 nM"}]}, [1, 2]),
+    ({"clock.session_start": ["0 h", "6 h"], "drugs.allo_default": ["0 nM", "30 nM"]}, None),
+])
+def test_a_sweep_over_run_time_fields_is_one_structure_group(tmp_path, values, seeds):
+    body = {"parameters": {"kind": "grid", "values": values}} | ({"seeds": seeds} if seeds else {})
+    path = sweep_spec_file(tmp_path, body)
+    manifest = build_manifest(load_sweep(path), path)
+    assert len(manifest.points) > 1
+    assert len(manifest.groups) == 1
+    # the shortcut for run-time paths gives the group a full resolution gives
+    point = manifest.points[-1]
+    resolved = load_experiment(manifest.experiment, point.overrides)
+    assert _structure_hash(resolved.as_dict()) == point.group
+
+
+def test_a_sweep_over_a_population_size_forms_a_group_per_size(tmp_path):
+    path = sweep_spec_file(tmp_path, {"parameters": {"kind": "grid", "values": {
+        "network.populations.post.n": [1, 2, 3]}}})
+    manifest = build_manifest(load_sweep(path), path)
+    assert len(manifest.groups) == 3
+
+
+def test_run_time_fields_are_experiment_fields():
+    for field in RUN_TIME_FIELDS:
+        head, *rest = field.path.split(".")
+        assert head in ExperimentSpec.model_fields, field.path
+    assert is_run_time("drugs.allo.amygdala") and not is_run_time("drugs.allo_defaults")
+    assert not is_run_time("device") and not is_run_time("network.populations.post.n")
 
 
 def test_unknown_parameter_path_is_an_error_of_the_sweep_spec(tmp_path):

@@ -15,7 +15,7 @@ from conftest import REPO, run_cli
 SPEC = REPO / "experiments" / "vlachos2011.yaml"
 SEEDS = (1, 2, 3, 4, 5)
 
-pytestmark = pytest.mark.science
+pytestmark = [pytest.mark.science, pytest.mark.slow]
 
 
 def _run(out, name, *args):

@@ -16,9 +16,11 @@ from brian2.input.binomial import BinomialFunction
 from allonet.errors import SpecError
 from allonet.model import equations as eq
 from allonet.model import synthesis as synth
+from allonet.model.neurons import membrane_equations, neuron_model
+from allonet.model.synapses import SYNAPSE_MODELS
 from allonet.pharmacology import BENZODIAZEPINES, PROFILES, TONIC_PROFILES
-from allonet.spec.network import GabaASynapse, NetworkSpec, NmdaSynapse, Population, Projection
-from allonet.units import parse_quantity, to_nM
+from allonet.spec.network import NetworkSpec, Population, Projection, received_synapses
+from allonet.units import parse_quantity
 
 _NONLINEAR_SAFE = {"euler", "heun", "rk2", "rk4"}
 #: name of the TimedArray (0/1) that gates coincidence plasticity; constant 1 if not given
@@ -133,39 +135,26 @@ def build_model(
                  timed_arrays)
 
 
-def received_synapses(spec: NetworkSpec, population: str) -> list[str]:
-    """Synapse types onto ``population`` from projections, background and plasticity (sorted)."""
-    pop = spec.populations[population]
-    names = {p.synapse for p in spec.projections.values() if p.target == population}
-    names |= {b.synapse for b in pop.background}
-    if pop.coincidence:
-        names.add(pop.coincidence.synapse)
-    return sorted(names)
-
-
 def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
                 benzodiazepine: str, drug_clock: b2.Clock,
                 sample_every: int | None = None, closed_loop: bool = False,
                 glutamate: synth.GlutamateDrive | None = None,
                 per_neuron_drugs: bool = False) -> b2.NeuronGroup:
     channels = received_synapses(spec, name)
+    kinds = {c: SYNAPSE_MODELS[spec.synapses[c].kind] for c in channels}
+    neuron = neuron_model(pop.model)
     method = pop.method or spec.integration.method
     if method not in _NONLINEAR_SAFE and (
-        pop.model == "adex" or any(isinstance(spec.synapses[c], NmdaSynapse) for c in channels)
+        neuron.nonlinear or any(k.nonlinear for k in kinds.values())
     ) and pop.clamp is None:
         raise SpecError(None, f"populations.{name}.method", method,
                         "AdEx and NMDA Mg block are nonlinear in v; use one of "
                         f"{sorted(_NONLINEAR_SAFE)}")
     per_neuron = closed_loop or per_neuron_drugs
-    text = eq.membrane_equations(pop.model, pop.clamp is not None) + eq.drug_equations(per_neuron)
-    gaba = {c: spec.synapses[c].gamma2 for c in channels
-            if isinstance(spec.synapses[c], GabaASynapse)}
-    for channel in channels:
-        syn = spec.synapses[channel]
-        if isinstance(syn, GabaASynapse):
-            text += eq.gaba_a_equations(channel, per_neuron)
-        else:
-            text += eq.exponential_pair_equations(channel, isinstance(syn, NmdaSynapse))
+    text = membrane_equations(pop.model, pop.clamp is not None) + eq.drug_equations(per_neuron)
+    gaba = {c: spec.synapses[c].gamma2 for c, kind in kinds.items() if kind.allo_scaled}
+    for channel, kind in kinds.items():
+        text += kind.equations(channel, per_neuron)
     text += eq.synaptic_current(channels)
     if closed_loop:
         text += synth.LINK_EQUATIONS
@@ -181,11 +170,10 @@ def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
     if silence in namespace:
         text += "silence_rank : 1 (constant)\n"
     if pop.clamp is None:
-        threshold = "v > V_peak" if pop.model == "adex" else "v > VT"
+        threshold = neuron.threshold
         if silence in namespace:
             threshold += f" and silence_rank >= {silence}(t)"
-        reset = "v = Vr\nw_ad += b_ad" if pop.model == "adex" else "v = Vr"
-        kwargs = dict(threshold=threshold, reset=reset, refractory="t_ref")
+        kwargs = dict(threshold=threshold, reset=neuron.reset, refractory="t_ref")
     if sample_every:
         # An event on the group's own clock: a StateMonitor with its own dt would add a second
         # clock, and Brian2 orders clocks differently in every process (so recompiles).
@@ -222,9 +210,8 @@ def _set_parameters(group: b2.NeuronGroup, spec: NetworkSpec, pop: Population,
         group.v = f"{si(p.EL)!r}*volt + {si(pop.v_init_sd)!r}*volt*randn()"
     else:
         group.v = q(p.EL)
-    if pop.model == "adex":
-        group.DeltaT, group.a_ad, group.b_ad = q(p.DeltaT), q(p.a), q(p.b)
-        group.tau_w, group.V_peak = q(p.tau_w), q(p.V_peak)
+    for variable, spec_field in neuron_model(pop.model).parameters:
+        setattr(group, variable, q(getattr(p, spec_field)))
     group.region_id = spec.regions.index(pop.region)
     profile = PROFILES[pop.allo_profile]
     group.allo_emax, group.allo_ec50, group.allo_hill = profile.emax, profile.ec50_nM, profile.hill
@@ -237,16 +224,8 @@ def _set_parameters(group: b2.NeuronGroup, spec: NetworkSpec, pop: Population,
     for channel in channels:
         syn = spec.synapses[channel]
         setattr(group, f"E_{channel}", q(syn.E))
-        if isinstance(syn, GabaASynapse):
-            setattr(group, f"tau0_{channel}", q(syn.tau0))
-            setattr(group, f"pulse_{channel}", q(syn.pulse))
-            continue
-        rise, decay = si(syn.tau_rise), si(syn.tau_decay)
-        setattr(group, f"taur_{channel}", rise * b2.second)
-        setattr(group, f"taud_{channel}", decay * b2.second)
-        setattr(group, f"norm_{channel}", eq.peak_normalisation(rise, decay) * b2.Hz)
-        if isinstance(syn, NmdaSynapse):
-            setattr(group, f"mg_{channel}", to_nM(syn.mg) / 1e6)
+        for variable, value in SYNAPSE_MODELS[syn.kind].values(channel, syn):
+            setattr(group, variable, value)
     if pop.coincidence:
         rule = pop.coincidence
         group.t_cs = group.t_ctx = -1 * b2.second  # no spike yet: never "paired" at start
@@ -311,10 +290,8 @@ def _projection(spec: NetworkSpec, name: str, proj: Projection, groups: dict[str
                      window=q(rule.window),
                      w_min=q(rule.w_min), w_max=q(rule.w_max),
                      **{PLASTICITY_GATE: namespace[PLASTICITY_GATE]})
-    elif isinstance(syn, GabaASynapse):
-        on_pre = {"pre": f"T_{channel}_post += w", "off": f"T_{channel}_post -= w"}
     else:
-        on_pre = {"pre": f"h_{channel}_post += w"}
+        on_pre = SYNAPSE_MODELS[syn.kind].on_pre(channel)
     heterogeneous = si(proj.delay_sd) > 0
     model = "w : siemens" + ("\nd : second (constant)" if heterogeneous else "")
     source = _subgroup(groups[proj.source], proj.source_range)
@@ -333,7 +310,7 @@ def _projection(spec: NetworkSpec, name: str, proj: Projection, groups: dict[str
                          p=f"{proj.p!r}*exp(-{distance}**2/(2*{proj.sigma!r}**2))")
     synapses.w = _gaussian(proj.weight, proj.weight_sd, "siemens") if si(proj.weight_sd) > 0 else q(
         proj.weight)
-    pulse = q(syn.pulse) if isinstance(syn, GabaASynapse) else None
+    pulse = q(syn.pulse) if SYNAPSE_MODELS[syn.kind].pulsed else None
     if heterogeneous:
         synapses.d = _gaussian(proj.delay, proj.delay_sd, "second")
         synapses.pre.delay = "d"

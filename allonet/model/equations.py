@@ -1,4 +1,6 @@
-"""Brian2 equation text for neurons and synaptic channels.
+"""Brian2 equation text shared by every neuron: drug state and update, the summed synaptic
+current, and the coincidence plasticity rule. Neuron and synapse models are registry entries
+(:mod:`allonet.model.neurons`, :mod:`allonet.model.synapses`).
 
 Every ALLO and benzodiazepine effect enters through expressions generated from the tested functions
 in :mod:`allonet.pharmacology` (via :func:`~allonet.pharmacology.brian_expression`), so the
@@ -13,8 +15,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-
 from allonet.pharmacology import brian_expression, hill_factor
 
 ALLO_ARRAY = "allo_conc"
@@ -28,33 +28,6 @@ _BZ_DECAY = brian_expression(hill_factor, c="bz_C", emax="bz_decay_emax", ec50="
                              n="bz_hill")
 _BZ_AMPLITUDE = brian_expression(hill_factor, c="bz_C", emax="bz_amp_emax", ec50="bz_ec50",
                                  n="bz_hill")
-
-
-def membrane_equations(model: str, clamped: bool) -> str:
-    """Membrane equations for ``model`` ('lif' or 'adex'); ``clamped`` holds v fixed."""
-    params = """
-C : farad (constant, shared)
-gL : siemens (constant, shared)
-EL : volt (constant, shared)
-VT : volt (constant, shared)
-Vr : volt (constant, shared)
-t_ref : second (constant, shared)
-I_ext : amp
-"""
-    if clamped:
-        return "v : volt (constant)\n" + params
-    if model == "lif":
-        return "dv/dt = (gL*(EL - v) + I_syn + I_ext)/C : volt (unless refractory)\n" + params
-    if model == "adex":
-        return (
-            "dv/dt = (gL*(EL - v) + gL*DeltaT*exp((v - VT)/DeltaT) + I_syn + I_ext - w_ad)/C"
-            " : volt (unless refractory)\n"
-            "dw_ad/dt = (a_ad*(v - EL) - w_ad)/tau_w : amp\n"
-            "DeltaT : volt (constant, shared)\na_ad : siemens (constant, shared)\n"
-            "b_ad : amp (constant, shared)\ntau_w : second (constant, shared)\n"
-            "V_peak : volt (constant, shared)\n" + params
-        )
-    raise ValueError(f"unknown neuron model {model!r}")
 
 
 def drug_equations(per_neuron: bool = False) -> str:
@@ -109,68 +82,10 @@ def drug_update_code(gaba_channels: dict[str, bool], closed_loop: bool = False) 
     return "\n".join(lines)
 
 
-def gaba_a_equations(name: str, per_neuron: bool = False) -> str:
-    """GABA-A channel ``name``: a transmitter pulse then an ALLO-scaled exponential decay.
-
-    Synapses add their weight to ``T_<name>`` at spike arrival and remove it ``pulse`` later.
-    During the pulse g rises towards the weight, with ``gain = A/(tau*(1 - exp(-pulse/tau)))`` so
-    that it reaches exactly the weight (times the benzodiazepine amplitude factor A) at the pulse
-    end whatever the decay; afterwards it decays with ``tau = tau0 * allo_factor`` (times the
-    benzodiazepine decay factor for γ2 receptors). Peak and 10-90% rise (0.8 * pulse) are thus
-    independent of ALLO, as measured (Cooper et al. 1999). ``tau`` and ``gain`` are set by
-    :func:`drug_update_code` whenever the concentration samples change (``sample_dt``); they are
-    shared by the population's neurons unless ``per_neuron`` (see :func:`drug_equations`).
-    """
-    flag = "" if per_neuron else " (shared)"
-    return f"""
-dg_{name}/dt = gain_{name}*T_{name} - g_{name}/tau_{name} : siemens
-T_{name} : siemens
-tau_{name} : second{flag}
-gain_{name} : hertz{flag}
-I_{name} = g_{name}*(E_{name} - v) : amp
-tau0_{name} : second (constant, shared)
-pulse_{name} : second (constant, shared)
-E_{name} : volt (constant, shared)
-"""
-
-
-def exponential_pair_equations(name: str, nmda: bool) -> str:
-    """AMPA or NMDA channel ``name``: difference of exponentials with peak = weight.
-
-    ``h_<name>`` receives the weights; ``norm_<name>`` (1/s) makes one event peak at its weight.
-    NMDA adds the Jahr & Stevens (1990) Mg2+ block with ``mg_<name>`` in mM.
-    """
-    block = f"/(1 + mg_{name}/3.57*exp(-0.062*v/mV))" if nmda else ""
-    extra = f"mg_{name} : 1 (constant, shared)\n" if nmda else ""
-    return f"""
-dg_{name}/dt = norm_{name}*h_{name} - g_{name}/taud_{name} : siemens
-dh_{name}/dt = -h_{name}/taur_{name} : siemens
-I_{name} = g_{name}*(E_{name} - v){block} : amp
-taud_{name} : second (constant, shared)
-taur_{name} : second (constant, shared)
-norm_{name} : hertz (constant, shared)
-E_{name} : volt (constant, shared)
-""" + extra
-
-
 def synaptic_current(channels: list[str]) -> str:
     """``I_syn`` as the sum of the channel currents and the tonic current."""
     terms = [f"I_{name}" for name in channels] + ["I_tonic"]
     return f"I_syn = {' + '.join(terms)} : amp\n"
-
-
-def peak_normalisation(tau_rise: float, tau_decay: float) -> float:
-    """``norm`` (1/s) so that dg/dt = norm*h - g/taud, dh/dt = -h/taur peaks at h(0).
-
-    Equal time constants give the alpha function ``norm*h0*t*exp(-t/tau)``, peaking at t = tau.
-    """
-    if abs(tau_decay - tau_rise) <= 1e-12 * tau_decay:
-        return float(np.e / tau_decay)
-    ratio = tau_rise / tau_decay
-    peak_shape = ratio ** (tau_rise / (tau_decay - tau_rise)) - ratio ** (
-        tau_decay / (tau_decay - tau_rise)
-    )
-    return (tau_decay - tau_rise) / (tau_decay * tau_rise * peak_shape)
 
 
 def coincidence_equations() -> str:

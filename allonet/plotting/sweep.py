@@ -17,11 +17,11 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import h5py
 import matplotlib.pyplot as plt
 import numpy as np
 
 from allonet.plotting.style import DOUBLE_COLUMN, RC, SINGLE_COLUMN, role_color
+from allonet.store import read_run, read_table_file
 
 #: Index columns that are bookkeeping, not parameters or readouts.
 BOOKKEEPING = frozenset({"seed", "status", "point", "index", "id", "run_file", "path", "file",
@@ -58,11 +58,9 @@ class Sweep:
         commits: list[str] = []
         for path in self.run_files[:limit]:
             try:
-                with h5py.File(path, "r") as h5:
-                    commit = h5.attrs.get("git_commit", "")
-            except OSError:
+                commit = str(read_run(path, groups=()).attrs.get("git_commit", ""))
+            except (OSError, ValueError, KeyError):
                 continue
-            commit = commit.decode() if isinstance(commit, bytes) else str(commit)
             if commit and commit not in commits:
                 commits.append(commit)
         return commits
@@ -179,25 +177,14 @@ def _parse_column(values: list[str]) -> tuple[np.ndarray, str]:
 
 def _index_h5(path: Path) -> tuple[dict[str, str], dict[str, str]]:
     """Units of ``index.h5`` datasets (``unit`` attributes, any depth) and its root attributes."""
-    units: dict[str, str] = {}
-    attrs: dict[str, str] = {}
     if not path.is_file():
-        return units, attrs
+        return {}, {}
     try:
-        with h5py.File(path, "r") as h5:
-            attrs = {k: (v.decode() if isinstance(v, bytes) else str(v))
-                     for k, v in h5.attrs.items()}
-
-            def visit(name: str, obj: object) -> None:
-                if isinstance(obj, h5py.Dataset) and "unit" in obj.attrs:
-                    unit = obj.attrs["unit"]
-                    units[name.split("/")[-1]] = unit.decode() if isinstance(unit, bytes) else \
-                        str(unit)
-
-            h5.visititems(visit)
+        table = read_table_file(path)
     except OSError:
         return {}, {}
-    return {k: ("" if v == "1" else v) for k, v in units.items()}, attrs
+    units = {name.split("/")[-1]: unit for name, unit in table.units.items()}
+    return {k: ("" if v == "1" else v) for k, v in units.items()}, table.attrs
 
 
 def _parameters(columns: dict[str, np.ndarray], attrs: dict[str, str],
@@ -226,8 +213,7 @@ def _overridden(run_files: list[Path]) -> list[str]:
     names: list[str] = []
     for path in run_files[:5]:
         try:
-            with h5py.File(path, "r") as h5:
-                overrides = json.loads(h5["spec/overrides"][()])
+            overrides = read_run(path, groups=("spec",)).overrides
         except (OSError, KeyError, ValueError):
             continue
         for item in overrides:

@@ -16,8 +16,7 @@ import numpy as np
 
 from allonet.analysis.fear import baseline_rates
 from allonet.analysis.oscillations import band_powers, population_rate
-from allonet.cached_binary import Recording
-from allonet.engine import Condition, run_conditions
+from allonet.engine import Condition, Recording, run_conditions
 from allonet.model import build_model
 from allonet.progress import Progress
 from allonet.protocols.fear_conditioning import drug_arrays

@@ -24,8 +24,7 @@ from allonet.analysis.fear import (
     weights_at_phases,
 )
 from allonet.analysis.stress import STRESS_UNITS, allo_peaks, stress_response
-from allonet.cached_binary import Recording
-from allonet.engine import Condition, run_conditions
+from allonet.engine import Condition, Recording, run_conditions
 from allonet.errors import SpecError
 from allonet.model import build_model
 from allonet.model.builder import PLASTICITY_GATE

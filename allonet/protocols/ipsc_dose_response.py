@@ -15,8 +15,7 @@ import brian2 as b2
 import numpy as np
 
 from allonet.analysis import ipsc_kinetics
-from allonet.cached_binary import Recording
-from allonet.engine import Condition, run_conditions
+from allonet.engine import Condition, Recording, run_conditions
 from allonet.model import build_model
 from allonet.pharmacology import PROFILES, decay_factor
 from allonet.progress import Progress

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 import brian2 as b2
 import numpy as np
 
-from allonet.cached_binary import Recording
+from allonet.engine import Recording
 from allonet.model import Model
 from allonet.spec import ResolvedSpecs
 from allonet.store import Column

@@ -13,16 +13,12 @@ from pydantic import BaseModel, ValidationError
 
 from allonet.errors import SpecError
 from allonet.spec.experiment import ExperimentSpec
-from allonet.spec.network import NetworkSpec, scaled
+from allonet.spec.network import NetworkSpec, received_synapses, scaled
+from allonet.spec.runtime import without_run_time
 
 # Pydantic error types that only say "this union member did not fit"; a sibling error is clearer.
 _GENERIC_ERRORS = {"dict_type", "model_type", "model_attributes_type", "string_type",
                    "union_tag_invalid", "is_instance_of"}
-
-
-#: Experiment fields that never change a compiled model (see :meth:`ResolvedSpecs.fixed_part`).
-RUN_TIME_FIELDS = ("name", "description", "seed", "device", "drugs.allo", "drugs.allo_default",
-                   "drugs.benzodiazepine", "clock.session_start")
 
 
 @dataclass(frozen=True)
@@ -42,17 +38,11 @@ class ResolvedSpecs:
         }
 
     def fixed_part(self) -> dict[str, Any]:
-        """:meth:`as_dict` without what reaches a model only as run-time values (seed, drug
-        concentrations, the session's place on the biological clock) or not at all (name,
-        description, device): runs that agree on it can share a compiled binary's run layout."""
+        """:meth:`as_dict` without the run-time fields of :mod:`allonet.spec.runtime` (those
+        that choose the set of conditions kept): runs that agree on it can share a compiled
+        binary's run layout."""
         data = self.as_dict()
-        exp = data["experiment"]
-        for key in RUN_TIME_FIELDS:
-            *parents, leaf = key.split(".")
-            node = exp
-            for parent in parents:
-                node = node[parent]
-            node.pop(leaf)
+        data["experiment"] = without_run_time(data["experiment"], layout=True)
         return data
 
 
@@ -213,8 +203,6 @@ def _check_experiment_against_network(exp: ExperimentSpec, net: NetworkSpec, fil
 def _background_checks(exp: ExperimentSpec, net: NetworkSpec, file: str) -> dict:
     """Names a ``background`` protocol uses, with what each must be one of; closed-loop
     synthesis and stress belong to the fear protocol and are refused here."""
-    from allonet.model.builder import received_synapses
-
     proto = exp.protocol
     for field, used in (("drugs.synthesis", exp.drugs.synthesis), ("stress", exp.stress)):
         if used:
@@ -235,8 +223,6 @@ def _background_checks(exp: ExperimentSpec, net: NetworkSpec, file: str) -> dict
 
 def _check_synthesis_and_stress(exp: ExperimentSpec, net: NetworkSpec, file: str) -> None:
     """Synthesis regions and populations, stress targets and their synapses exist in ``net``."""
-    from allonet.model.builder import received_synapses
-
     regions = set(net.regions)
     for region, synthesis in exp.drugs.synthesis.items():
         if region not in regions:

@@ -282,6 +282,16 @@ class NetworkSpec(Strict):
         return self
 
 
+def received_synapses(spec: NetworkSpec, population: str) -> list[str]:
+    """Synapse types onto ``population`` from projections, background and plasticity (sorted)."""
+    pop = spec.populations[population]
+    names = {p.synapse for p in spec.projections.values() if p.target == population}
+    names |= {b.synapse for b in pop.background}
+    if pop.coincidence:
+        names.add(pop.coincidence.synapse)
+    return sorted(names)
+
+
 def scaled(spec: NetworkSpec) -> NetworkSpec:
     """``spec`` with sizes multiplied by ``spec.scale`` and in-degrees kept; scale becomes 1."""
     k = spec.scale

@@ -1,22 +1,129 @@
-"""Expand a sweep design (grid, list, random, Latin hypercube) x seeds into parameter sets."""
+"""Sweep designs (grid, list, random, Latin hypercube): their spec models, and their expansion
+x seeds into parameter sets."""
 
 from __future__ import annotations
 
 import itertools
 import math
-from typing import Any
+import re
+from typing import Annotated, Any, Literal, Protocol
 
 import numpy as np
+from pydantic import AfterValidator, Field, model_validator
 
-from allonet.sweep.spec import GridDesign, ListDesign, Range, SampledDesign, SweepSpec
+from allonet.spec.fields import Strict
+from allonet.units import split_quantity
+
+_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
 
 
-def expand(spec: SweepSpec) -> list[tuple[dict[str, Any], int | None]]:
+def _check_path(path: str) -> str:
+    if not _PATH.match(path):
+        raise ValueError(f"{path!r} is not a dotted parameter path such as 'drugs.allo_default'")
+    if path == "seed":
+        raise ValueError("vary the seed with the sweep's 'seeds' field, not as a parameter")
+    return path
+
+
+ParamPath = Annotated[str, AfterValidator(_check_path)]
+
+
+class GridDesign(Strict):
+    """Every combination of the listed values (cartesian product, first path varies slowest)."""
+
+    kind: Literal["grid"]
+    values: dict[ParamPath, list[Any]] = Field(min_length=1)
+
+    @property
+    def size(self) -> int:
+        """Number of design points: the product of the value counts."""
+        return math.prod(len(v) for v in self.values.values())
+
+    @model_validator(mode="after")
+    def _non_empty(self) -> GridDesign:
+        for path, values in self.values.items():
+            if not values:
+                raise ValueError(f"values.{path}: needs at least one value")
+        return self
+
+
+class ListDesign(Strict):
+    """Explicit points, each a mapping of parameter path to value."""
+
+    kind: Literal["list"]
+    points: list[dict[ParamPath, Any]] = Field(min_length=1)
+
+    @property
+    def size(self) -> int:
+        """Number of design points."""
+        return len(self.points)
+
+
+class Range(Strict):
+    """A numeric interval ``[low, high]`` written with one unit (``"1 nM"``, ``"1000 nM"``)."""
+
+    low: Any
+    high: Any
+    scale: Literal["linear", "log"] = "linear"
+    integer: bool = False  # round draws to whole numbers (e.g. population sizes)
+
+    @model_validator(mode="after")
+    def _numbers_in_one_unit(self) -> Range:
+        low, high = split_quantity(self.low), split_quantity(self.high)
+        if low is None or high is None:
+            raise ValueError("low and high must be numbers, optionally with a unit ('100 nM')")
+        if low[1] != high[1]:
+            raise ValueError(f"low and high must use the same unit (got {low[1]!r}, {high[1]!r})")
+        if not low[0] < high[0]:
+            raise ValueError(f"low must be below high (got {self.low}, {self.high})")
+        if self.scale == "log" and low[0] <= 0:
+            raise ValueError("a log scale needs low > 0")
+        return self
+
+    @property
+    def bounds(self) -> tuple[float, float, str]:
+        """``(low, high, unit)`` as numbers in the unit written."""
+        (low, unit), (high, _) = split_quantity(self.low), split_quantity(self.high)
+        return low, high, unit
+
+
+class SampledDesign(Strict):
+    """``n`` points drawn at random (``random``) or stratified (``latin_hypercube``), reproducibly.
+
+    Each parameter is a :class:`Range` or a list of choices.
+    """
+
+    kind: Literal["random", "latin_hypercube"]
+    n: int = Field(ge=1, le=1_000_000)
+    seed: int = Field(default=0, ge=0)  # of the design's random generator (not the model's)
+    digits: int = Field(default=4, ge=1, le=15)  # significant digits kept in drawn values
+    ranges: dict[ParamPath, Range | list[Any]] = Field(min_length=1)
+
+    @property
+    def size(self) -> int:
+        """Number of design points."""
+        return self.n
+
+
+Design = Annotated[GridDesign | ListDesign | SampledDesign, Field(discriminator="kind")]
+
+
+class Designed(Protocol):
+    """What expansion reads of a sweep spec (:class:`allonet.sweep.spec.SweepSpec`)."""
+
+    name: str
+    parameters: Design | None
+
+    @property
+    def seed_list(self) -> list[int | None]: ...
+
+
+def expand(spec: Designed) -> list[tuple[dict[str, Any], int | None]]:
     """Every point of the sweep as ``(parameters, seed)``: design points x seeds, seeds fastest."""
     return [(params, seed) for params in design_points(spec) for seed in spec.seed_list]
 
 
-def design_points(spec: SweepSpec) -> list[dict[str, Any]]:
+def design_points(spec: Designed) -> list[dict[str, Any]]:
     """The design's parameter sets (path -> value), in a reproducible order."""
     design = spec.parameters
     if design is None:
@@ -60,7 +167,7 @@ def _value(entry: Range | list[Any], u: float, digits: int) -> Any:
     return f"{number if entry.integer else format(number, 'g')} {unit}" if unit else number
 
 
-def point_labels(spec: SweepSpec) -> list[str]:
+def point_labels(spec: Designed) -> list[str]:
     """A readable, unique label per design point from the values that differ between points:
     the value alone when one path varies (``"100 nM"``), else ``leaf=value`` pairs."""
     points = design_points(spec)

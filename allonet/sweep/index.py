@@ -28,13 +28,13 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import h5py
 import numpy as np
 
 from allonet import provenance
+from allonet.store import Column, read_run, read_table_file, write_table_file
 from allonet.sweep import state
 from allonet.sweep.manifest import Manifest, Point, load_manifest
-from allonet.sweep.spec import split_quantity
+from allonet.units import split_quantity
 
 FORMAT = "allonet-sweep-index/1"
 #: Numeric readout columns that index repeated rows rather than measure anything: averaged over.
@@ -62,13 +62,8 @@ def build_index(sweep_dir: str | Path) -> tuple[Path, Path]:
 
 def read_index(path: str | Path) -> dict[str, np.ndarray]:
     """The index table of ``index.h5``: column name -> array, in column order."""
-    with h5py.File(path, "r") as h5:
-        columns = json.loads(h5.attrs["columns"])
-        out = {}
-        for name in columns:
-            dataset = h5["index"][name]
-            out[name] = dataset.asstr()[()] if dataset.dtype.kind == "O" else dataset[()]
-    return out
+    table = read_table_file(Path(path))
+    return {name: table.data[f"index/{name}"] for name in json.loads(table.attrs["columns"])}
 
 
 def index_row(sweep_dir: Path, manifest: Manifest, point: Point) -> dict[str, Cell]:
@@ -96,26 +91,19 @@ def _parameter_cells(path: str, value: Any) -> dict[str, Cell]:
 
 
 def _run_cells(run_file: Path) -> dict[str, Cell]:
+    run = read_run(run_file, groups=("readouts", "conditions"))
     cells: dict[str, Cell] = {}
-    with h5py.File(run_file, "r") as h5:
-        attrs = h5.attrs
-        cells["seed"] = (int(attrs["seed"]), "1") if "seed" in attrs else (None, "1")
-        cells["wall_time_s"] = (float(attrs.get("wall_time_s", math.nan)), "s")
-        conditions = set(h5["conditions"]) if "conditions" in h5 else set()
-        for name, group in h5.get("readouts", {}).items():
-            if isinstance(group, h5py.Group):
-                cells |= flatten_table(name, *_read_table(group), conditions=conditions)
+    seed = run.attrs.get("seed")
+    cells["seed"] = (int(seed), "1") if seed is not None else (None, "1")
+    cells["wall_time_s"] = (float(run.attrs.get("wall_time_s", math.nan)), "s")
+    conditions = set(run.table("conditions"))
+    tables = dict.fromkeys(k.split("/")[1] for k in run.data
+                           if k.startswith("readouts/") and k.count("/") >= 2)
+    for name in tables:
+        columns = {k: v for k, v in run.table(f"readouts/{name}").items() if v.ndim == 1}
+        units = {k: str(run.units[f"readouts/{name}/{k}"]) for k in columns}
+        cells |= flatten_table(name, columns, units, conditions=conditions)
     return cells
-
-
-def _read_table(group: h5py.Group) -> tuple[dict[str, np.ndarray], dict[str, str]]:
-    columns, units = {}, {}
-    for name, dataset in group.items():
-        if isinstance(dataset, h5py.Dataset) and dataset.ndim == 1:
-            columns[name] = (np.asarray(dataset.asstr()[()]) if dataset.dtype.kind == "O"
-                             else dataset[()])
-            units[name] = str(dataset.attrs.get("unit", ""))
-    return columns, units
 
 
 def flatten_table(name: str, columns: dict[str, np.ndarray],
@@ -212,22 +200,16 @@ def _as_numbers(values: list[Any], unit: str) -> tuple[list[Any], str]:
 def _write_h5(path: Path, manifest: Manifest, table: dict[str, list[Any]],
               units: dict[str, str]) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with h5py.File(tmp, "w") as h5:
-            h5.attrs.update(format=FORMAT, sweep=manifest.name, experiment=manifest.experiment,
-                            created_utc=provenance.now_utc(), columns=json.dumps(list(table)),
-                            parameters=json.dumps(manifest.parameters))
-            for name, values in table.items():
-                unit = units.get(name, "")
-                if name in manifest.parameters:
-                    values, unit = _as_numbers(values, unit)
-                data = _column_array(values)
-                if data.dtype == object:
-                    data = data.astype(h5py.string_dtype())
-                h5.create_dataset(f"index/{name}", data=data).attrs["unit"] = unit
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    attrs = {"format": FORMAT, "sweep": manifest.name, "experiment": manifest.experiment,
+             "created_utc": provenance.now_utc(), "columns": json.dumps(list(table)),
+             "parameters": json.dumps(manifest.parameters)}
+    datasets = {}
+    for name, values in table.items():
+        unit = units.get(name, "")
+        if name in manifest.parameters:
+            values, unit = _as_numbers(values, unit)
+        datasets[f"index/{name}"] = Column(_column_array(values), unit)
+    write_table_file(path, tmp, attrs, datasets)
 
 
 def csv_text(table: dict[str, list[Any]]) -> str:

@@ -5,9 +5,9 @@ spec into the same directory again resumes it; a spec whose points or resolved e
 refused rather than mixed into the old results.
 
 Points are grouped by model *structure*: the resolved experiment and network without the values a
-compiled standalone binary takes at run time (seed, ALLO concentrations). The driver submits the
-first point of every group first, so that groups compile side by side; the engine's build lock
-makes sure a structure compiles once, whichever worker gets there first.
+compiled standalone binary takes at run time (:data:`allonet.spec.runtime.RUN_TIME_FIELDS`). The
+driver submits the first point of every group first, so that groups compile side by side; the
+engine's build lock makes sure a structure compiles once, whichever worker gets there first.
 """
 
 from __future__ import annotations
@@ -23,17 +23,12 @@ import yaml
 from allonet import provenance
 from allonet.errors import SpecError, UserError
 from allonet.spec import load_experiment
+from allonet.spec.runtime import is_run_time, without_run_time
 from allonet.sweep import state
 from allonet.sweep.design import expand
 from allonet.sweep.spec import SweepSpec, experiment_path
 
 FORMAT = "allonet-sweep/1"
-#: Dotted paths whose values reach a compiled binary at run time (no recompilation): the seed,
-#: ALLO concentrations, and the IPSC protocol's concentration list (one binary run per entry).
-RUNTIME_PATHS = ("seed", "drugs.allo_default", "drugs.allo", "protocol.concentrations")
-_RUNTIME_FIELDS = {("experiment", "seed"), ("experiment", "name"), ("experiment", "description"),
-                   ("experiment", "drugs", "allo"), ("experiment", "drugs", "allo_default"),
-                   ("experiment", "protocol", "concentrations")}
 
 
 @dataclass(frozen=True)
@@ -125,7 +120,7 @@ def build_manifest(spec: SweepSpec, sweep_file: Path) -> Manifest:
         overrides = fixed + [override_text(k, v) for k, v in params.items()]
         if seed is not None:
             overrides.append(f"seed={seed}")
-        group = base_group if _runtime_only(params) else _group_of(
+        group = base_group if all(map(is_run_time, params)) else _group_of(
             experiment, overrides, index, sweep_file, spec)
         points.append(Point(index, params, seed, overrides, group,
                             str(state.run_path(Path(), index))))
@@ -133,10 +128,6 @@ def build_manifest(spec: SweepSpec, sweep_file: Path) -> Manifest:
     return Manifest(spec.name, str(Path(sweep_file).resolve()), str(experiment), spec.max_attempts,
                     paths, _hash(base.as_dict()), points,
                     spec.cluster.model_dump() if spec.cluster else None, provenance.now_utc())
-
-
-def _runtime_only(params: dict[str, Any]) -> bool:
-    return all(any(p == r or p.startswith(r + ".") for r in RUNTIME_PATHS) for p in params)
 
 
 def _group_of(experiment: Path, overrides: list[str], index: int, sweep_file: Path,
@@ -153,13 +144,7 @@ def _group_of(experiment: Path, overrides: list[str], index: int, sweep_file: Pa
 
 
 def _structure_hash(resolved: dict[str, Any]) -> str:
-    data = json.loads(json.dumps(resolved))
-    for path in _RUNTIME_FIELDS:
-        node = data
-        for key in path[:-1]:
-            node = node.get(key, {})
-        node.pop(path[-1], None)
-    return _hash(data)[:12]
+    return _hash(dict(resolved, experiment=without_run_time(resolved["experiment"])))[:12]
 
 
 def _hash(data: Any) -> str:

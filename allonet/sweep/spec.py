@@ -25,7 +25,6 @@ unit both are written in, on a linear or log scale, or pick among listed ``choic
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -35,111 +34,9 @@ from pydantic import AfterValidator, Field, model_validator
 from allonet.errors import SpecError
 from allonet.spec.fields import Strict
 from allonet.spec.loading import read_yaml, validate
+from allonet.sweep.design import Design, ParamPath, point_labels
 
-_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
-_NUMBER_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-zµ]*)\s*$")
 _WALLTIME = re.compile(r"^(\d+-)?\d{1,3}:\d{2}(:\d{2})?$")
-
-
-def split_quantity(value: object) -> tuple[float, str] | None:
-    """``"100 nM"`` -> ``(100.0, "nM")``, ``3`` -> ``(3.0, "")``; None if not a number (+ unit)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value), ""
-    match = _NUMBER_UNIT.match(str(value)) if isinstance(value, str) else None
-    return (float(match.group(1)), match.group(2)) if match else None
-
-
-def _check_path(path: str) -> str:
-    if not _PATH.match(path):
-        raise ValueError(f"{path!r} is not a dotted parameter path such as 'drugs.allo_default'")
-    if path == "seed":
-        raise ValueError("vary the seed with the sweep's 'seeds' field, not as a parameter")
-    return path
-
-
-ParamPath = Annotated[str, AfterValidator(_check_path)]
-
-
-class GridDesign(Strict):
-    """Every combination of the listed values (cartesian product, first path varies slowest)."""
-
-    kind: Literal["grid"]
-    values: dict[ParamPath, list[Any]] = Field(min_length=1)
-
-    @property
-    def size(self) -> int:
-        """Number of design points: the product of the value counts."""
-        return math.prod(len(v) for v in self.values.values())
-
-    @model_validator(mode="after")
-    def _non_empty(self) -> GridDesign:
-        for path, values in self.values.items():
-            if not values:
-                raise ValueError(f"values.{path}: needs at least one value")
-        return self
-
-
-class ListDesign(Strict):
-    """Explicit points, each a mapping of parameter path to value."""
-
-    kind: Literal["list"]
-    points: list[dict[ParamPath, Any]] = Field(min_length=1)
-
-    @property
-    def size(self) -> int:
-        """Number of design points."""
-        return len(self.points)
-
-
-class Range(Strict):
-    """A numeric interval ``[low, high]`` written with one unit (``"1 nM"``, ``"1000 nM"``)."""
-
-    low: Any
-    high: Any
-    scale: Literal["linear", "log"] = "linear"
-    integer: bool = False  # round draws to whole numbers (e.g. population sizes)
-
-    @model_validator(mode="after")
-    def _numbers_in_one_unit(self) -> Range:
-        low, high = split_quantity(self.low), split_quantity(self.high)
-        if low is None or high is None:
-            raise ValueError("low and high must be numbers, optionally with a unit ('100 nM')")
-        if low[1] != high[1]:
-            raise ValueError(f"low and high must use the same unit (got {low[1]!r}, {high[1]!r})")
-        if not low[0] < high[0]:
-            raise ValueError(f"low must be below high (got {self.low}, {self.high})")
-        if self.scale == "log" and low[0] <= 0:
-            raise ValueError("a log scale needs low > 0")
-        return self
-
-    @property
-    def bounds(self) -> tuple[float, float, str]:
-        """``(low, high, unit)`` as numbers in the unit written."""
-        (low, unit), (high, _) = split_quantity(self.low), split_quantity(self.high)
-        return low, high, unit
-
-
-class SampledDesign(Strict):
-    """``n`` points drawn at random (``random``) or stratified (``latin_hypercube``), reproducibly.
-
-    Each parameter is a :class:`Range` or a list of choices.
-    """
-
-    kind: Literal["random", "latin_hypercube"]
-    n: int = Field(ge=1, le=1_000_000)
-    seed: int = Field(default=0, ge=0)  # of the design's random generator (not the model's)
-    digits: int = Field(default=4, ge=1, le=15)  # significant digits kept in drawn values
-    ranges: dict[ParamPath, Range | list[Any]] = Field(min_length=1)
-
-    @property
-    def size(self) -> int:
-        """Number of design points."""
-        return self.n
-
-
-Design = Annotated[GridDesign | ListDesign | SampledDesign, Field(discriminator="kind")]
 
 
 class SeedRange(Strict):
@@ -261,8 +158,6 @@ class SweepSpec(Strict):
     @property
     def condition_labels(self) -> list[str]:
         """One label per design point: ``summary.conditions``, else made from its values."""
-        from allonet.sweep.design import point_labels  # design.py imports this module
-
         if self.summary and self.summary.conditions:
             return list(self.summary.conditions)
         return point_labels(self)

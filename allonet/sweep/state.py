@@ -25,10 +25,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import h5py
 from filelock import FileLock, Timeout
 
-from allonet.store import FORMAT
+from allonet.store import is_run_file
 
 MANIFEST = "manifest.json"
 EVENTS = "events.jsonl"
@@ -75,19 +74,9 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 
 def is_done(path: Path) -> bool:
-    """True when ``path`` is a complete allonet run file.
-
-    Run files are renamed into place only once fully written, so opening the file and finding the
-    format mark and the stored spec is enough; :func:`allonet.store.read_run` would also load every
-    spike, which costs more than the check is worth for thousands of points.
-    """
-    if not path.is_file():
-        return False
-    try:
-        with h5py.File(path, "r") as h5:
-            return h5.attrs.get("format") == FORMAT and "spec/experiment" in h5
-    except (OSError, ValueError, KeyError):
-        return False
+    """True when ``path`` is a complete allonet run file (:func:`allonet.store.is_run_file`:
+    cheaper than reading it, which would also load every spike)."""
+    return is_run_file(path)
 
 
 @dataclass

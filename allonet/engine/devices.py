@@ -1,38 +1,34 @@
-"""Run a model on Brian2's runtime (Cython) or cpp_standalone device.
+"""Device back-ends: Brian2's runtime (Cython) and cpp_standalone, as objects in one registry.
 
 Compile once, run many: in standalone mode the model is generated with placeholder drug arrays,
 compiled into a project directory named by a hash of its structure, and each condition runs the
 same binary with its concentrations passed as run-time arrays on its command line. The
-:class:`BuildRecord` says, from the binary's own timestamps, whether anything was compiled.
+:class:`~allonet.engine.job.BuildRecord` says, from the binary's own timestamps, whether anything
+was compiled.
 
 Given the model's ``fixed`` inputs (everything but the drug arrays, the protocol's run-time
 ``inputs`` and the seed), later runs skip Brian2 altogether and start the cached binary directly
-(:mod:`allonet.cached_binary`); spikes are the same either way.
+(:mod:`allonet.engine.cached_binary`); spikes are the same either way.
 """
 
 from __future__ import annotations
 
 import gc
-import hashlib
-import json
 import os
 import shutil
 import time
 import zlib
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
 
 import brian2 as b2
 import numpy as np
 from filelock import FileLock
 
 from allonet import cache
-from allonet.cached_binary import (
+from allonet.engine.cached_binary import (
     LAYOUTS,
     REPORT_CODE,
-    Recording,
     binary_state,
     is_current,
     layout_key,
@@ -45,44 +41,8 @@ from allonet.cached_binary import (
     static_arrays_lock,
     store_layout,
 )
-from allonet.model import Model
-from allonet.progress import Progress, watch_compile
-
-Device = Literal["runtime", "standalone"]
-#: Builds the model from drug arrays (n_samples, n_regions) and returns it with its monitors.
-ModelFactory = Callable[[np.ndarray, np.ndarray], tuple[Model, dict[str, b2.BrianObject]]]
-#: Turns the recorded arrays of one run (:data:`allonet.cached_binary.Recording`) into results.
-Collector = Callable[[Recording], dict[str, np.ndarray]]
-
-
-@dataclass(frozen=True)
-class Condition:
-    """One run of the model: drug concentrations (nM) per sample (rows) and region (columns)."""
-
-    label: str
-    allo_nM: np.ndarray
-    bz_nM: np.ndarray
-
-
-@dataclass
-class BuildRecord:
-    """What the engine did to get a runnable model (stored in every run file)."""
-
-    device: str
-    structure_hash: str
-    project_dir: str = ""
-    compiled: bool = False
-    #: the cached binary ran directly from its stored run layout (no model built in Python)
-    direct: bool = False
-    #: key of the run layout (structure and fixed inputs; equal for runs that differ only in
-    #: run-time values); empty when the run had no fixed inputs to key on
-    layout_key: str = ""
-    build_seconds: float = 0.0
-    run_seconds: list[float] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
+from allonet.engine.job import BuildRecord, Job
+from allonet.progress import watch_compile
 
 #: Environment variable that, set to ``0``, makes every standalone run build its model in Brian2
 #: (the run layout is still recorded); for debugging and for tests of the direct path.
@@ -108,53 +68,10 @@ def _stable_clock_hash(clock: b2.Clock) -> int:
 
 # Brian2 keeps clocks in sets and writes their code in set order; identity hashes make that order
 # (and so the generated code) differ between processes. Hashing by name makes it reproducible,
-# so identical models give identical code and reuse their compiled binary.
+# so identical models give identical code and reuse their compiled binary. It patches the class,
+# at import, because the clocks in those sets include Brian2's own defaultclock (made when brian2
+# is imported) and the clocks its objects make: a Clock subclass of allonet's would not reach them.
 b2.Clock.__hash__ = _stable_clock_hash
-
-
-def structure_hash(structure: dict[str, Any]) -> str:
-    """Stable hash of everything that changes generated code (not run-time values)."""
-    payload = dict(structure, brian2=b2.__version__)
-    text = json.dumps(payload, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def run_conditions(
-    device: Device,
-    factory: ModelFactory,
-    collect: Collector,
-    conditions: list[Condition],
-    duration: float,
-    dt: float,
-    seed: int,
-    structure: dict[str, Any],
-    progress: Progress | None = None,
-    fixed: dict[str, Any] | None = None,
-    inputs: dict[str, np.ndarray] | None = None,
-) -> tuple[list[dict[str, np.ndarray]], BuildRecord]:
-    """Simulate ``duration`` seconds once per condition; returns collected arrays per condition.
-
-    ``inputs`` are the values of the protocol's TimedArrays (by name) that the factory builds;
-    on standalone they become run-time arrays of the binary. ``fixed`` is every other input of
-    the factory that is not in ``structure`` (plain data); with it, runs after the first skip
-    model building and run the cached binary directly. Without it, every run builds the model.
-    """
-    if not conditions:
-        raise ValueError("no conditions to run")
-    shapes = {c.allo_nM.shape for c in conditions} | {c.bz_nM.shape for c in conditions}
-    if len(shapes) != 1:
-        raise ValueError(f"all conditions need drug arrays of one shape, got {sorted(shapes)}")
-    shape = shapes.pop()
-    record = BuildRecord(device, structure_hash(dict(structure, drug_shape=shape, dt=dt,
-                                                     duration=duration)))
-    if device == "standalone":
-        family = str(structure.get("family", "default"))
-        key = None if fixed is None else layout_key(record.structure_hash, fixed)
-        record.layout_key = key or ""
-        return _run_standalone(factory, collect, conditions, duration, dt, seed, record,
-                               progress, family, key, dict(inputs or {})), record
-    return _run_runtime(factory, collect, conditions, duration, dt, seed, record,
-                        progress), record
 
 
 def _configure_common(dt: float) -> None:
@@ -163,7 +80,9 @@ def _configure_common(dt: float) -> None:
     b2.prefs.logging.console_log_level = "WARNING"
 
 
-def _run_runtime(factory, collect, conditions, duration, dt, seed, record, progress):
+def _run_runtime(job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]]:
+    factory, collect, conditions = job.factory, job.collect, job.conditions
+    duration, dt, seed, progress = job.duration, job.dt, job.seed, job.progress
     b2.set_device("runtime")
     b2.prefs.codegen.target = "cython"
     _configure_common(dt)
@@ -234,8 +153,13 @@ def _fraction_reporter(progress, index: int, total: int, label: str):
                                      f"{label}: {fraction:.0%} simulated")
 
 
-def _run_standalone(factory, collect, conditions, duration, dt, seed, record, progress,
-                    family, key, inputs):
+def _run_standalone(job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]]:
+    factory, collect, conditions = job.factory, job.collect, job.conditions
+    duration, dt, seed, progress = job.duration, job.dt, job.seed, job.progress
+    family = str(job.structure.get("family", "default"))
+    key = None if job.fixed is None else layout_key(record.structure_hash, job.fixed)
+    record.layout_key = key or ""
+    inputs = dict(job.inputs)
     project = cache.standalone_dir(record.structure_hash)
     project.parent.mkdir(parents=True, exist_ok=True)
     record.project_dir = str(project)
@@ -298,3 +222,42 @@ def _run_standalone(factory, collect, conditions, duration, dt, seed, record, pr
 
 def _count_files(path: Path) -> int:
     return sum(1 for _ in path.rglob("*")) if path.exists() else 0
+
+
+@dataclass(frozen=True)
+class Device:
+    """A device back-end: simulates a :class:`~allonet.engine.job.Job` and fills in its
+    :class:`~allonet.engine.job.BuildRecord` (``run`` returns the collected arrays per
+    condition)."""
+
+    #: the name specs and ``--device`` use
+    name: str
+    #: what it is, for help texts
+    description: str
+
+    def run(self, job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]]:
+        raise NotImplementedError
+
+
+class Runtime(Device):
+    """Brian2's runtime device with Cython code (cached in :func:`allonet.cache.cython_dir`)."""
+
+    def run(self, job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]]:
+        return _run_runtime(job, record)
+
+
+class Standalone(Device):
+    """Brian2's cpp_standalone device: one compiled binary per structure, run once per
+    condition with run-time arrays, directly from its stored run layout when it can."""
+
+    def run(self, job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]]:
+        return _run_standalone(job, record)
+
+
+#: The device back-ends by name.
+DEVICES: dict[str, Device] = {d.name: d for d in (
+    Runtime("runtime", "Brian2 runtime, Cython code: for development and models standalone "
+                       "cannot run"),
+    Standalone("standalone", "Brian2 cpp_standalone: compile once per structure, run many"),
+)}
+

@@ -1,0 +1,67 @@
+"""What the engine is asked to run (a :class:`Job` of :class:`Condition` s) and what it reports
+about getting there (a :class:`BuildRecord`, stored in every run file)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import brian2 as b2
+import numpy as np
+
+from allonet.engine.cached_binary import Recording
+from allonet.model import Model
+from allonet.progress import Progress
+
+#: Builds the model from drug arrays (n_samples, n_regions) and returns it with its monitors.
+ModelFactory = Callable[[np.ndarray, np.ndarray], tuple[Model, dict[str, b2.BrianObject]]]
+#: Turns the recorded arrays of one run (:data:`allonet.engine.cached_binary.Recording`) into
+#: results.
+Collector = Callable[[Recording], dict[str, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One run of the model: drug concentrations (nM) per sample (rows) and region (columns)."""
+
+    label: str
+    allo_nM: np.ndarray
+    bz_nM: np.ndarray
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything a device needs to simulate ``conditions``, each for ``duration`` seconds with
+    step ``dt`` seconds (see :func:`allonet.engine.run_conditions`)."""
+
+    factory: ModelFactory
+    collect: Collector
+    conditions: list[Condition]
+    duration: float
+    dt: float
+    seed: int
+    structure: dict[str, Any]
+    progress: Progress | None = None
+    fixed: dict[str, Any] | None = None
+    inputs: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+@dataclass
+class BuildRecord:
+    """What the engine did to get a runnable model (stored in every run file)."""
+
+    device: str
+    structure_hash: str
+    project_dir: str = ""
+    compiled: bool = False
+    #: the cached binary ran directly from its stored run layout (no model built in Python)
+    direct: bool = False
+    #: key of the run layout (structure and fixed inputs; equal for runs that differ only in
+    #: run-time values); empty when the run had no fixed inputs to key on
+    layout_key: str = ""
+    build_seconds: float = 0.0
+    run_seconds: list[float] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -31,6 +31,10 @@ class SpecError(UserError):
         else:
             super().__init__(f"{where}{allowed}")
 
+    def __reduce__(self):
+        # Rebuilt from its fields when a worker process sends it back (sweeps, test pools).
+        return type(self), (self.file, self.field, self.value, self.allowed)
+
 
 class OutputExistsError(UserError):
     """The output file exists and ``--overwrite`` was not given."""

@@ -60,18 +60,44 @@ def fear_table(run: RunFile) -> str:
     header = f"{'phase':<14}{'CS':>3} {'context':>8} " + "".join(f"{g:>11}" for g in groups)
     header += f"{'fear ratio':>11}" if has_ratio else ""
     lines = [header, "-" * len(header)]
+    with_cs = run.data.get("epochs/cs", np.ones(len(run.data["epochs/phase"])))
     epochs = list(zip(run.data["epochs/phase"], run.data["epochs/trial"],
-                      run.data["epochs/context"], strict=True))
-    for phase, trial, context in epochs:
+                      run.data["epochs/context"], with_cs, strict=True))
+    for phase, trial, context, cs in epochs:
         here = (table["phase"] == phase) & (table["trial"] == trial)
         rate = {g: float(table["rate"][here & (table["group"] == g)][0]) for g in groups}
-        line = f"{phase:<14}{trial + 1:>3} {context:>8} " + "".join(f"{rate[g]:>11.2f}"
-                                                                   for g in groups)
+        mark = "" if cs else "*"
+        line = f"{phase:<14}{mark + str(trial + 1):>3} {context:>8} " + "".join(
+            f"{rate[g]:>11.2f}" for g in groups)
         if has_ratio:
             total = rate["fear"] + rate["extinction"]
             line += f"{(rate['fear'] / total if total else 0.5):>11.2f}"
         lines.append(line)
-    lines.append("(CS-window population rates in Hz)")
+    lines.append("(CS-window population rates in Hz; * marks a window of the context alone)")
+    if "readouts/sessions/session" in run.data:
+        lines += ["", sessions_table(run)]
+    return "\n".join(lines)
+
+
+def sessions_table(run: RunFile) -> str:
+    """Per session of a multi-day fear run: its start on the biological clock (h), its phases,
+    the mean ALLO (nM) per region and the mean cued and contextual freezing."""
+    table = run.table("readouts/sessions")
+    regions = list(dict.fromkeys(table["region"]))
+    phases = dict(zip(run.data["phases/name"], run.data["phases/session"], strict=True))
+    header = (f"{'session':<9}{'bio start':>10} " + "".join(f"{'ALLO ' + r:>18}" for r in regions)
+              + f"{'freezing':>10}{'context':>9}  phases")
+    lines = [header, "-" * len(header)]
+    for session in dict.fromkeys(table["session"]):
+        rows = {r: np.flatnonzero((table["session"] == session) & (table["region"] == r))[0]
+                for r in regions}
+        first = rows[regions[0]]
+        line = f"{session:<9}{table['bio_start'][first]:>8.2f} h "
+        line += "".join(f"{table['allo_mean'][k]:>15.1f} nM" for k in rows.values())
+        line += f"{table['freezing'][first]:>10.2f}{table['context_freezing'][first]:>9.2f}  "
+        lines.append(line + ", ".join(p for p, s in phases.items() if s == session))
+    lines.append("(ALLO: mean over the session; freezing: CS windows; context: the context "
+                 "alone, before the first CS)")
     return "\n".join(lines)
 
 

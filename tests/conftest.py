@@ -64,10 +64,12 @@ def ipsc_runs(tmp_path_factory) -> dict[str, Path]:
 
 
 FEAR_SPEC = REPO / "experiments" / "fear_extinction.yaml"
+CONTEXT_SPEC = REPO / "experiments" / "contextual_fear.yaml"
 #: seeds per condition of the fear-extinction science tests (science.md: means over >= 10 seeds)
 FEAR_SEEDS = tuple(range(1, 11))
-#: fewer seeds for hippocampal silencing (its acceptance sets no seed count)
-PERTURBATION_SEEDS = tuple(range(1, 6))
+#: a drug on day 1 (extinction) only: ALLO 300 nM in the amygdala from 12 h to 36 h
+DAY1_ALLO = ("drugs.allo={amygdala: {kind: steps, initial: 10 nM, times: [12 h, 36 h], "
+             "values: [300 nM, 10 nM]}}")
 
 
 def _run_one(job: tuple[str, list[str], str]) -> str:
@@ -78,27 +80,33 @@ def _run_one(job: tuple[str, list[str], str]) -> str:
     return output
 
 
-def fear_conditions() -> dict[str, list[list[str]]]:
-    """Override lists per condition of the fear-extinction science tests."""
+def fear_conditions() -> dict[str, tuple[Path, list[list[str]]]]:
+    """Spec and override lists per condition of the fear-extinction science tests."""
     seeds = [[f"seed={s}"] for s in FEAR_SEEDS]
-    few = [[f"seed={s}"] for s in PERTURBATION_SEEDS]
     tests = (4, 5, 6)  # test_B, test_A, test_C: hippocampal output silenced in every test
     ca1_off = [f"protocol.phases.{k}.silence={{CA1_pc: 1.0}}" for k in tests]
+    no_extinction = ["protocol.phases.3.cs=false"]  # day 1 in B without CS (non-extinguished)
     conditions = {"base": seeds}
     conditions |= {f"allo{c}": [o + [f"drugs.allo_default={c} nM"] for o in seeds]
                    for c in (0, 30, 100, 300, 1000)}
-    conditions["ca1_off"] = [o + ca1_off for o in few]
+    conditions["ca1_off"] = [o + ca1_off for o in seeds]
+    conditions["no_ext"] = [o + no_extinction for o in seeds]
+    conditions["no_ext_ca1_off"] = [o + no_extinction + ca1_off for o in seeds]
     for fraction in (50, 90):
         block = f"protocol.phases.3.silence={{BA_pv: {fraction / 100}, BA_som: {fraction / 100}}}"
         conditions[f"block{fraction}"] = [o + [block] for o in seeds]  # result 9: >= 10 seeds
-    return conditions
+    conditions["day1_allo"] = [["seed=1", DAY1_ALLO]]
+    out = {name: (FEAR_SPEC, runs) for name, runs in conditions.items()}
+    out["context"] = (CONTEXT_SPEC, seeds)
+    return out
 
 
 @pytest.fixture(scope="session")
 def fear_runs(tmp_path_factory):
-    """Every fear-extinction run of the science tests, read back: condition -> list of runs.
+    """Every fear-extinction and contextual-fear run of the science tests, read back:
+    condition -> list of runs.
 
-    The first run compiles the binary; the rest run on two worker processes (2 cores).
+    The first run of each spec compiles its binary; the rest run on two worker processes (2 cores).
     """
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
@@ -106,12 +114,14 @@ def fear_runs(tmp_path_factory):
     from allonet.store import read_run
 
     out = tmp_path_factory.mktemp("fear")
-    jobs = {(name, k): (str(FEAR_SPEC), overrides, str(out / f"{name}_{k}.h5"))
-            for name, runs in fear_conditions().items() for k, overrides in enumerate(runs)}
-    first = next(iter(jobs))
-    _run_one(jobs[first])
+    jobs = {(name, k): (str(spec), overrides, str(out / f"{name}_{k}.h5"))
+            for name, (spec, runs) in fear_conditions().items()
+            for k, overrides in enumerate(runs)}
+    firsts = set({job[0]: key for key, job in reversed(jobs.items())}.values())
+    for key in firsts:
+        _run_one(jobs[key])
     with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
-        list(pool.map(_run_one, [job for key, job in jobs.items() if key != first]))
+        list(pool.map(_run_one, [job for key, job in jobs.items() if key not in firsts]))
     runs: dict[str, list] = {}
     for (name, _), (_, _, path) in jobs.items():
         runs.setdefault(name, []).append(read_run(Path(path)))

@@ -203,8 +203,9 @@ def test_ca1_contexts_are_distinct(fear_runs):
 def test_silencing_ca1_abolishes_renewal(fear_runs):
     """Hippocampal inactivation during the tests (Corcoran & Maren 2001, muscimol before the tests
     in both contexts): renewal is abolished. In silenced animals the A-test fear ratio falls to
-    their B-test level and below 0.5 (extinction dominates), far below intact animals' A test, and
-    the freezing proxy in A falls to at most half the intact A level."""
+    their B-test level and below 0.5 (extinction dominates), far below intact animals' A test;
+    freezing in A is at most 1.2x freezing in B (science.md section 4) and below the intact A
+    level."""
     runs = fear_runs["ca1_off"]
     intact = fear_runs["base"][:len(runs)]
 
@@ -217,11 +218,15 @@ def test_silencing_ca1_abolishes_renewal(fear_runs):
     assert renewal >= 0.5, renewal
     assert silenced_a <= silenced_b + 0.1 and silenced_a < 0.5, (silenced_a, silenced_b)
     assert silenced_a <= 0.5 * renewal, (silenced_a, renewal)
-    assert freezing(runs, "test_A") <= 0.5 * freezing(intact, "test_A"), (
-        freezing(runs, "test_A"), freezing(intact, "test_A"))
+    silenced = {p: freezing(runs, p) for p in ("test_A", "test_B")}
+    assert silenced["test_A"] <= 1.2 * silenced["test_B"], silenced
+    assert silenced["test_A"] < freezing(intact, "test_A"), (silenced, freezing(intact, "test_A"))
 
 
 def test_runs_share_one_binary(fear_runs):
-    builds = [r.attrs["build"] for runs in fear_runs.values() for r in runs]
+    """Every condition of the three-day experiment (seeds, ALLO levels and schedules, silencing,
+    sessions without CS) runs on one compiled binary."""
+    builds = [r.attrs["build"] for name, runs in fear_runs.items() if name != "context"
+              for r in runs]
     assert len({b["structure_hash"] for b in builds}) == 1  # silencing is a run-time array
     assert sum(b["compiled"] for b in builds) <= 1

@@ -101,19 +101,23 @@ def test_study_summary_fits_the_design_and_the_readouts(path):
     assert missing == [], sorted(columns)
 
 
-def test_ptsd_deficiency_steps_cover_the_extinction_phase():
-    """Study 4's steps schedule is written in simulated seconds: it must still match the
-    extinction phase of fear_extinction.yaml if that protocol changes."""
-    from allonet.protocols.schedule import timeline
+def test_day1_schedules_cover_the_extinction_session_only():
+    """The studies that give a drug (or a deficiency) on the extinction day write steps on the
+    biological clock: on fear_extinction.yaml's session clock they must enclose the extinction
+    session and no other session."""
+    from allonet.protocols.schedule import session_clock, timeline
     from allonet.units import to_seconds
 
-    path = REPO / "experiments" / "studies" / "ptsd_deficiency.yaml"
-    spec = load_sweep(path)
-    experiment = load_experiment(experiment_path(spec, path), [])
-    bounds = {name: (start, stop) for name, start, stop in
-              timeline(experiment.experiment.protocol).phase_bounds}
-    point = build_manifest(spec, path).points[-1]
-    resolved = load_experiment(experiment_path(spec, path), point.overrides)
-    for region, schedule in resolved.experiment.drugs.allo.items():
-        times = [to_seconds(t) for t in schedule.times]
-        assert times == pytest.approx(bounds["extinction"], abs=1e-9), region
+    for name, index in (("ptsd_deficiency", 2), ("extinction_drug", 1), ("extinction_drug", 2)):
+        path = REPO / "experiments" / "studies" / f"{name}.yaml"
+        spec = load_sweep(path)
+        point = build_manifest(spec, path).points[index]
+        resolved = load_experiment(experiment_path(spec, path), point.overrides).experiment
+        line = timeline(resolved.protocol)
+        clock = session_clock(resolved.protocol, resolved.clock, line)
+        spans = {s: clock.bio_hours(np.array([a, b])) for s, a, b in line.session_bounds}
+        drugs = resolved.drugs.allo or resolved.drugs.benzodiazepine
+        for region, schedule in drugs.items():
+            on, off = (to_seconds(t) / 3600 for t in schedule.times)
+            assert on < spans["day1"][0] and spans["day1"][1] < off, (name, region)
+            assert spans["day0"][1] < on and off < spans["day2"][0], (name, region)

@@ -85,7 +85,8 @@ READOUT_UNITS = {
     "freezing": "1", "class": "str", "n": "1", "fraction": "1", "pair": "str", "overlap": "1",
     "fear": "Hz", "extinction": "Hz", "ratio": "1", "ratio_last": "1",
     "n_a": "1", "n_b": "1", "population": "str", "time": "s", "w_cs": "S", "w_ctx": "S",
-    "cs": "1",
+    "cs": "1", "session": "str", "bio_start": "h", "region": "str", "allo_mean": "nM",
+    "allo_min": "nM", "allo_max": "nM", "context_freezing": "1",
 }
 
 
@@ -122,6 +123,42 @@ def context_freezing_table(data: Mapping[str, np.ndarray], population: str, n: i
     rate = np.array(rows["rate"], dtype=float)
     return {"phase": np.array(rows["phase"]), "context": np.array(rows["context"]), "rate": rate,
             "freezing": np.clip(rate / saturation_hz, 0.0, 1.0)}
+
+
+def session_table(data: Mapping[str, np.ndarray], regions: list[str]) -> dict[str, np.ndarray]:
+    """One row per session and region: the session's biological start (h), the mean, minimum
+    and maximum ALLO (nM) applied in the region during the session's simulated span, and the
+    session's mean cued (CS windows) and contextual freezing (see :func:`context_freezing_table`;
+    NaN where the run has no freezing readout or the session no such window)."""
+    rows: dict[str, list] = {k: [] for k in ("session", "bio_start", "region", "allo_mean",
+                                             "allo_min", "allo_max", "freezing",
+                                             "context_freezing")}
+    phase_session = dict(zip(data["phases/name"], data["phases/session"], strict=True))
+    cued = data.get("readouts/freezing/freezing")
+    for name, start, stop, bio in zip(data["sessions/name"], data["sessions/start"],
+                                      data["sessions/stop"], data["sessions/bio_start"],
+                                      strict=True):
+        phases = [p for p, s in phase_session.items() if s == name]
+        freezing = context = float("nan")
+        if cued is not None:
+            mask = np.isin(data["readouts/freezing/phase"], phases) & (
+                data["readouts/freezing/cs"] == 1)
+            freezing = float(cued[mask].mean()) if mask.any() else float("nan")
+            mask = np.isin(data["readouts/context_freezing/phase"], phases)
+            values = data["readouts/context_freezing/freezing"][mask]
+            context = float(values.mean()) if values.size else float("nan")
+        for region in regions:
+            t, c = data[f"allo/{region}/t_sim"], data[f"allo/{region}/concentration"]
+            inside = c[(t >= start) & (t <= stop)]
+            rows["session"].append(str(name))
+            rows["bio_start"].append(float(bio))
+            rows["region"].append(region)
+            rows["allo_mean"].append(float(inside.mean()))
+            rows["allo_min"].append(float(inside.min()))
+            rows["allo_max"].append(float(inside.max()))
+            rows["freezing"].append(freezing)
+            rows["context_freezing"].append(context)
+    return {k: np.array(v) for k, v in rows.items()}
 
 
 def per_neuron_cs_rate(data: Mapping[str, np.ndarray], population: str, n: int, phase: str,

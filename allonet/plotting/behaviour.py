@@ -29,14 +29,15 @@ def freezing_source(run: RunFile) -> tuple[dict[str, np.ndarray], str, str]:
     """
     table = run.table("readouts/freezing")
     if "freezing" in table:
-        return ({"phase": table["phase"], "trial": table["trial"], "value": table["freezing"]},
-                "freezing proxy (0-1)", _freezing_note(run))
+        cs = table.get("cs", np.ones(len(table["phase"]), dtype=np.int8))
+        return ({"phase": table["phase"], "trial": table["trial"], "value": table["freezing"],
+                 "cs": cs}, "freezing proxy (0-1)", _freezing_note(run))
     rates = run.table("readouts/cs_rates")
     for group in ("CeM", common.readout_population(run)):
         rows = rates.get("group", np.array([])) == group
         if group and rows.any():
             return ({"phase": rates["phase"][rows], "trial": rates["trial"][rows],
-                     "value": rates["rate"][rows]},
+                     "value": rates["rate"][rows], "cs": np.ones(int(rows.sum()), dtype=np.int8)},
                     f"{group} CS rate (Hz)", f"proxy: {group} CS-window rate (no freezing table)")
     raise ValueError("no readouts/freezing table and no CS rates to stand in for it")
 
@@ -50,7 +51,9 @@ def _freezing_note(run: RunFile) -> str:
 
 
 def freezing_figure(run: RunFile) -> plt.Figure:
-    """(A) freezing proxy per CS across phases (context-shaded), (B) mean ± s.e.m. per phase."""
+    """(A) freezing proxy per CS across phases (context-shaded; open markers: windows of the
+    context alone), (B) mean ± s.e.m. per phase, with freezing to the context before the first
+    CS (hatched) where the run has it."""
     table, ylabel, note = freezing_source(run)
     with plt.rc_context(RC):
         fig, (trials, means) = plt.subplots(1, 2, figsize=(DOUBLE_COLUMN, 2.3),
@@ -60,8 +63,11 @@ def freezing_figure(run: RunFile) -> plt.Figure:
             rows = table["phase"] == phase.name
             x = [positions[(phase.name, int(k))] for k in table["trial"][rows]]
             order = np.argsort(x)
-            trials.plot(np.array(x)[order], table["value"][rows][order], "o-", color="0.1",
-                        ms=3, lw=0.9)
+            cs = table["cs"][rows][order].astype(bool)
+            values, xs = table["value"][rows][order], np.array(x)[order]
+            trials.plot(xs, values, "-", color="0.1", lw=0.9)
+            trials.plot(xs[cs], values[cs], "o", color="0.1", ms=3)
+            trials.plot(xs[~cs], values[~cs], "o", mfc="white", mec="0.1", ms=3)
         trials.set_ylabel(ylabel)
         trials.set_ylim(bottom=0)
         fig.suptitle(note, fontsize=7, color="0.3")
@@ -73,7 +79,8 @@ def freezing_figure(run: RunFile) -> plt.Figure:
 
 
 def _phase_means(ax: plt.Axes, run: RunFile, table: dict[str, np.ndarray]) -> None:
-    names, means, sems, shades = [], [], [], []
+    names, means, sems, shades, context = [], [], [], [], []
+    alone = run.table("readouts/context_freezing")
     for phase in common.phases(run):
         values = table["value"][table["phase"] == phase.name]
         if values.size == 0:
@@ -82,9 +89,18 @@ def _phase_means(ax: plt.Axes, run: RunFile, table: dict[str, np.ndarray]) -> No
         means.append(values.mean())
         sems.append(values.std(ddof=1) / np.sqrt(values.size) if values.size > 1 else 0.0)
         shades.append(phase.context)
+        before = alone.get("freezing", np.array([]))[alone.get("phase", np.array([])) ==
+                                                      phase.name]
+        context.append(float(before[0]) if before.size else np.nan)
     x = np.arange(len(names))
-    ax.bar(x, means, yerr=sems, color=[context_shade(c) for c in shades], edgecolor="0.2",
-           lw=0.6, capsize=2, error_kw={"lw": 0.7})
+    width = 0.8 if np.all(np.isnan(context)) else 0.42
+    ax.bar(x - (0.8 - width) / 2, means, width, yerr=sems,
+           color=[context_shade(c) for c in shades], edgecolor="0.2", lw=0.6, capsize=2,
+           error_kw={"lw": 0.7}, label="CS windows")
+    if width < 0.8:
+        ax.bar(x + width / 2, context, width, color=[context_shade(c) for c in shades],
+               edgecolor="0.2", lw=0.6, hatch="////", label="context alone, before CS")
+        ax.legend(frameon=False, fontsize=5, loc="upper right")
     ax.set_xticks(x, names, rotation=45, ha="right", rotation_mode="anchor")
     ax.set_xlabel("phase (mean ± s.e.m. over CS)")
     ax.set_ylim(bottom=0)

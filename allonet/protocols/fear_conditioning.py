@@ -7,7 +7,7 @@ the coincidence weights of every plastic population are sampled every ``weight_s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import brian2 as b2
 import numpy as np
@@ -21,6 +21,7 @@ from allonet.analysis.fear import (
     fear_ratio_table,
     freezing_table,
     neuron_classes,
+    session_table,
     weights_at_phases,
 )
 from allonet.analysis.stress import STRESS_UNITS, allo_peaks, stress_response
@@ -32,24 +33,42 @@ from allonet.model.synthesis import STRESS_ARRAY, GlutamateDrive, RegionSynthesi
 from allonet.pharmacology.synthesis import rate_constants
 from allonet.progress import Progress
 from allonet.protocols.recording import allo_datasets, spike_arrays, spike_datasets, spike_monitors
-from allonet.protocols.schedule import Timeline, rate_arrays, silence_arrays, timeline
+from allonet.protocols.schedule import (
+    Timeline,
+    rate_arrays,
+    session_clock,
+    silence_arrays,
+    timeline,
+)
 from allonet.spec import ResolvedSpecs, concentration_at_hours
 from allonet.store import Column, RunData
 from allonet.units import parse_quantity, to_hz, to_nM, to_seconds
 
+#: simulation time (s) -> biological time (h)
+BioClock = Callable[[np.ndarray], np.ndarray]
 
-def drug_arrays(specs: ResolvedSpecs, duration: float) -> tuple[np.ndarray, np.ndarray, float]:
+
+def bio_clock(specs: ResolvedSpecs, line: Timeline | None = None) -> BioClock:
+    """Simulation time (s) to biological time (h): the sessions' clock when the protocol has
+    sessions, else ``experiment.clock``."""
+    exp = specs.experiment
+    sessions = session_clock(exp.protocol, exp.clock, line) if line is not None else None
+    return sessions.bio_hours if sessions is not None else exp.clock.bio_hours
+
+
+def drug_arrays(specs: ResolvedSpecs, duration: float, line: Timeline | None = None
+                ) -> tuple[np.ndarray, np.ndarray, float]:
     """ALLO and benzodiazepine (nM) per sample (rows) and region (columns), and the sample step.
 
-    Concentrations follow each region's schedule on the biological clock of ``experiment.clock``.
+    Concentrations follow each region's schedule on the biological clock (:func:`bio_clock`).
     """
     exp, regions = specs.experiment, specs.network.regions
     step = to_seconds(exp.clock.sample_interval)
     t_sim = np.arange(int(np.ceil(duration / step)) + 1) * step
-    t_bio = exp.clock.bio_hours(t_sim)
+    t_bio = bio_clock(specs, line)(t_sim)
     allo = np.stack([concentration_at_hours(exp.drugs.allo.get(r, exp.drugs.allo_default), t_bio)
                      for r in regions], axis=1)
-    bz = np.stack([np.full(len(t_sim), to_nM(exp.drugs.benzodiazepine.get(r, "0 nM")))
+    bz = np.stack([concentration_at_hours(exp.drugs.benzodiazepine.get(r, "0 nM"), t_bio)
                    for r in regions], axis=1)
     return allo, bz, step
 
@@ -68,18 +87,21 @@ def synthesis_constants(specs: ResolvedSpecs) -> dict[str, RegionSynthesis]:
     return out
 
 
-def stress_onset(specs: ResolvedSpecs) -> float:
+def stress_onset(specs: ResolvedSpecs, line: Timeline) -> float:
     """Stress onset on the simulation clock (s)."""
     exp = specs.experiment
+    sessions = session_clock(exp.protocol, exp.clock, line)
+    if sessions is not None:
+        return sessions.sim_seconds(to_seconds(exp.stress.onset) / 3600.0)
     return (to_seconds(exp.stress.onset) - to_seconds(exp.clock.session_start)) \
         / exp.clock.time_scale
 
 
-def stress_array(specs: ResolvedSpecs, duration: float, resolution: float) -> np.ndarray:
+def stress_array(specs: ResolvedSpecs, line: Timeline, resolution: float) -> np.ndarray:
     """Stress intensity (1) at the centres of ``resolution`` bins over the run."""
     exp = specs.experiment
-    mid = (np.arange(int(np.ceil(duration / resolution)) + 1) + 0.5) * resolution
-    return exp.stress.intensity_at_hours(exp.clock.bio_hours(mid))
+    mid = (np.arange(int(np.ceil(line.duration / resolution)) + 1) + 0.5) * resolution
+    return exp.stress.intensity_at_hours(bio_clock(specs, line)(mid))
 
 
 def readout_groups(specs: ResolvedSpecs) -> dict[str, tuple[str, int, int]]:
@@ -100,17 +122,18 @@ def run(specs: ResolvedSpecs, device: str,
     rates = rate_arrays(proto, line)
     silenced = silence_arrays(proto, line)
     resolution = to_seconds(proto.resolution)
-    allo, bz, sample_dt = drug_arrays(specs, line.duration)
+    allo, bz, sample_dt = drug_arrays(specs, line.duration, line)
     readout = proto.readout_population
     synthesis = synthesis_constants(specs)
-    stress = stress_array(specs, line.duration, resolution) if exp.stress else None
+    stress = stress_array(specs, line, resolution) if exp.stress else None
     glutamate = {pop: GlutamateDrive(g.synapse, g.n, to_hz(g.rate), float(parse_quantity(g.weight)))
                  for pop, g in (exp.stress.glutamate.items() if exp.stress else [])}
     if exp.stress and exp.stress.readout:
-        start = stress_onset(specs) - to_seconds(exp.stress.readout.baseline)
-        if start < 0 or stress_onset(specs) >= line.duration:
+        onset = stress_onset(specs, line)
+        start = onset - to_seconds(exp.stress.readout.baseline)
+        if start < 0 or onset >= line.duration:
             raise SpecError(None, "stress.onset", exp.stress.onset,
-                            f"on the simulation clock the onset is {stress_onset(specs):.3g} s; "
+                            f"on the simulation clock the onset is {onset:.3g} s; "
                             f"it must leave stress.readout.baseline before it and lie within "
                             f"the run (0-{line.duration:.3g} s)")
     plastic = [name for name, pop in net.populations.items() if pop.coincidence is not None]
@@ -213,7 +236,7 @@ def readouts(specs: ResolvedSpecs, data: Mapping[str, np.ndarray]) -> dict[str, 
             to_hz(proto.ensemble_threshold))
     stress = specs.experiment.stress
     if stress is not None:
-        onset = stress_onset(specs)
+        onset = stress_onset(specs, timeline(proto))
         tables["allo_peak"] = allo_peaks(data, list(specs.network.regions), onset)
         if stress.readout:
             r = stress.readout
@@ -225,6 +248,11 @@ def readouts(specs: ResolvedSpecs, data: Mapping[str, np.ndarray]) -> dict[str, 
     if plastic:
         tables["weights"] = weights_at_phases(data, {n: specs.network.populations[n].subgroups
                                                      for n in plastic})
+    if "sessions/name" in data:
+        readout_data = dict(data) | {f"readouts/{name}/{k}": v for name in
+                                     ("freezing", "context_freezing") if name in tables
+                                     for k, v in tables[name].items()}
+        tables["sessions"] = session_table(readout_data, list(specs.network.regions))
     out = {}
     for name, table in tables.items():
         units = STRESS_UNITS if name in ("allo_peak", "stress_response") else READOUT_UNITS
@@ -249,7 +277,15 @@ def _datasets(specs: ResolvedSpecs, line: Timeline, result: dict[str, np.ndarray
                                            specs.experiment.protocol.phases]), "str")
     d["phases/start"] = Column(np.array([p[1] for p in line.phase_bounds]), "s")
     d["phases/stop"] = Column(np.array([p[2] for p in line.phase_bounds]), "s")
-    d |= allo_datasets(specs, allo, sample_dt)
+    d |= allo_datasets(specs, allo, sample_dt, bio_clock(specs, line))
+    if line.session_bounds:
+        d["phases/session"] = Column(np.array([p.session for p in
+                                               specs.experiment.protocol.phases]), "str")
+        clock = bio_clock(specs, line)
+        d["sessions/name"] = Column(np.array([b[0] for b in line.session_bounds]), "str")
+        d["sessions/start"] = Column(np.array([b[1] for b in line.session_bounds]), "s")
+        d["sessions/stop"] = Column(np.array([b[2] for b in line.session_bounds]), "s")
+        d["sessions/bio_start"] = Column(clock(d["sessions/start"].data), "h")
     for pop in plastic:
         d[f"weights/{pop}/t"] = Column(result[f"{pop}/w_t"], "s")
         d[f"weights/{pop}/w_cs"] = Column(result[f"{pop}/w_cs"], "S")

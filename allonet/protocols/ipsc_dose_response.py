@@ -87,7 +87,8 @@ def _conditions(specs: ResolvedSpecs, net: NetworkSpec) -> list[Condition]:
     for column, region in enumerate(net.regions):
         value = drugs.allo.get(region, drugs.allo_default)
         base[0, column] = concentration_at_hours(value, start_h)[0]
-        bz[0, column] = to_nM(drugs.benzodiazepine.get(region, "0 nM"))
+        bz[0, column] = concentration_at_hours(drugs.benzodiazepine.get(region, "0 nM"),
+                                               start_h)[0]
     conditions = []
     column = net.regions.index(proto.region)
     for text in proto.concentrations:

@@ -3,7 +3,7 @@ alike: every population's spikes (SONATA layout) and the ALLO concentration per 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import brian2 as b2
 import numpy as np
@@ -39,16 +39,19 @@ def spike_datasets(result: Mapping[str, np.ndarray], populations: Iterable[str]
     return d
 
 
-def allo_datasets(specs: ResolvedSpecs, allo: np.ndarray, sample_dt: float) -> dict[str, Column]:
+def allo_datasets(specs: ResolvedSpecs, allo: np.ndarray, sample_dt: float,
+                  bio_hours: Callable[[np.ndarray], np.ndarray] | None = None
+                  ) -> dict[str, Column]:
     """``allo/<region>/concentration`` (nM) per sample of ``sample_dt`` seconds, with the
-    sample times on the simulation (``t_sim``, s) and biological (``t_bio``, h) clocks."""
-    clock = specs.experiment.clock
+    sample times on the simulation (``t_sim``, s) and biological (``t_bio``, h) clocks;
+    ``bio_hours`` maps one to the other (default ``experiment.clock``; sessions have their own)."""
+    bio_hours = bio_hours or specs.experiment.clock.bio_hours
     t_sim = np.arange(allo.shape[0]) * sample_dt
     d = {}
     for column, region in enumerate(specs.network.regions):
         d[f"allo/{region}/concentration"] = Column(allo[:, column], "nM")
         d[f"allo/{region}/t_sim"] = Column(t_sim, "s")
-        d[f"allo/{region}/t_bio"] = Column(clock.bio_hours(t_sim), "h")
+        d[f"allo/{region}/t_bio"] = Column(bio_hours(t_sim), "h")
     return d
 
 

@@ -5,11 +5,11 @@ Times in seconds, rates in Hz. Pure numpy: tested without Brian2.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from allonet.spec.experiment import FearConditioning
+from allonet.spec.experiment import Clock, FearConditioning
 from allonet.units import to_hz, to_seconds
 
 
@@ -37,15 +37,65 @@ class Timeline:
     epochs: list[Epoch]
     phase_bounds: list[tuple[str, float, float]]
     context_bounds: list[tuple[str, float, float]]
+    #: (session, start, stop) on the simulation clock: its first phase's start to its last's stop
+    session_bounds: list[tuple[str, float, float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SessionClock:
+    """Simulation time (s) to biological time (h) when the phases are sessions on separate days.
+
+    Session k's biological clock runs from ``bio_start[k]`` at its simulated start ``sim_start[k]``
+    at ``time_scale`` biological seconds per simulated second; it holds from the end of the
+    session before (the home-cage gap leads up to the session) to the session's own end.
+    """
+
+    sim_start: np.ndarray  # s
+    sim_stop: np.ndarray   # s
+    bio_start: np.ndarray  # h
+    time_scale: float
+
+    def session_index(self, t_sim_s: np.ndarray) -> np.ndarray:
+        """Index of the session whose clock holds at each simulated time."""
+        k = np.searchsorted(self.sim_stop, np.asarray(t_sim_s, dtype=float), side="right")
+        return np.minimum(k, len(self.sim_stop) - 1)
+
+    def bio_hours(self, t_sim_s: np.ndarray) -> np.ndarray:
+        t = np.asarray(t_sim_s, dtype=float)
+        k = self.session_index(t)
+        return self.bio_start[k] + self.time_scale * (t - self.sim_start[k]) / 3600.0
+
+    def sim_seconds(self, t_bio_h: float) -> float:
+        """Simulated time of biological time ``t_bio_h``, on the last session starting before."""
+        k = max(0, int(np.searchsorted(self.bio_start, t_bio_h, side="right")) - 1)
+        return float(self.sim_start[k] + (t_bio_h - self.bio_start[k]) * 3600.0 / self.time_scale)
+
+
+def session_clock(proto: FearConditioning, clock: Clock, line: Timeline) -> SessionClock | None:
+    """The sessions' clock of a protocol with ``sessions`` (None without: one session, whose
+    biological time is ``clock.bio_hours``)."""
+    if not line.session_bounds:
+        return None
+    offset = clock.bio_hours(np.zeros(1))[0]
+    return SessionClock(
+        np.array([b[1] for b in line.session_bounds]),
+        np.array([b[2] for b in line.session_bounds]),
+        np.array([offset + to_seconds(proto.sessions[b[0]].start) / 3600.0
+                  for b in line.session_bounds]),
+        clock.time_scale)
 
 
 def timeline(proto: FearConditioning) -> Timeline:
     """Lay the phases end to end after ``settle``; CS k of a phase starts at
-    ``start + lead + k * cs_interval``; the context stays on for the whole phase."""
+    ``start + lead + k * cs_interval``; the context stays on for the whole phase. Between two
+    sessions, ``session_gap`` follows the last phase's ``gap_after``."""
     t = to_seconds(proto.settle)
     us_len = to_seconds(proto.us_duration)
     epochs, phases, contexts = [], [], []
+    sessions: list[tuple[str, float, float]] = []
     for index, phase in enumerate(proto.phases):
+        if index and phase.session != proto.phases[index - 1].session:
+            t += to_seconds(proto.session_gap)
         start = t
         lead, interval = to_seconds(phase.lead), to_seconds(phase.cs_interval)
         length = to_seconds(phase.cs_duration)
@@ -59,8 +109,13 @@ def timeline(proto: FearConditioning) -> Timeline:
         phases.append((phase.name, start, stop))
         if phase.context:
             contexts.append((phase.context, start, stop))
+        if phase.session is not None:
+            if sessions and sessions[-1][0] == phase.session:
+                sessions[-1] = (phase.session, sessions[-1][1], stop)
+            else:
+                sessions.append((phase.session, start, stop))
         t = stop + to_seconds(phase.gap_after)
-    return Timeline(t, epochs, phases, contexts)
+    return Timeline(t, epochs, phases, contexts, sessions)
 
 
 def _grid(line: Timeline, resolution: float) -> np.ndarray:

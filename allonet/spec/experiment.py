@@ -200,7 +200,7 @@ class Drugs(Strict):
 
     allo: dict[Identifier, RegionConcentration] = {}
     allo_default: Concentration = "0 nM"
-    benzodiazepine: dict[Identifier, Concentration] = {}
+    benzodiazepine: dict[Identifier, RegionConcentration] = {}
     benzodiazepine_name: str = "diazepam"
     #: regions that make their own ALLO (closed loop), added on top of ``allo``
     synthesis: dict[Identifier, Synthesis] = {}
@@ -296,6 +296,8 @@ class Phase(Strict):
     plastic: bool = True                # coincidence plasticity on during CS
     lead: Time = "0 ms"                 # context on before the first CS
     gap_after: Time = "0 ms"            # all inputs off after the phase
+    #: key of FearConditioning.sessions: the session (day) the phase belongs to
+    session: Identifier | None = None
     #: population -> fraction of its neurons kept from firing during this phase (a random subset)
     silence: dict[Identifier, Annotated[float, Field(ge=0.0, le=1.0)]] = {}
 
@@ -333,8 +335,21 @@ class NeuronClasses(Strict):
     min_rate: Rate = "5 Hz"  # a class's responding rate must reach this
 
 
+class Session(Strict):
+    """One session of an experiment on separate days: its phases run back to back, starting at
+    ``start`` on the biological clock (hours after ``clock.session_start``, e.g. "24 h" for the
+    next day). Learned state (plastic weights) carries over from the session before."""
+
+    start: SignedTime
+
+
 class FearConditioning(Strict):
     """Protocol: phases of CS (and US) presentations in contexts, one continuous run.
+
+    With ``sessions``, the phases are grouped into sessions placed on the biological clock (each
+    phase names its session); drug schedules are sampled at each session's own biological time,
+    and ``session_gap`` of simulated time with every protocol input off separates two sessions
+    (the animal back in its home cage), so all sessions run on one binary.
 
     Input rates and the plasticity gate become TimedArrays with ``resolution``; readouts are
     CS-window rates of ``readout_population``'s subgroups, per phase and trial.
@@ -360,6 +375,30 @@ class FearConditioning(Strict):
     #: populations that phases may silence without a recompile: each gets a run-time silencing
     #: array (zero unless a phase silences it), so intact and silenced runs share one binary
     silenceable: list[Identifier] = []
+    sessions: dict[Identifier, Session] = {}
+    session_gap: Time = "400 ms"
+
+    @model_validator(mode="after")
+    def _sessions_in_order(self) -> FearConditioning:
+        named = [phase.session for phase in self.phases]
+        if not self.sessions:
+            if any(named):
+                raise ValueError("a phase names a session but the protocol has no sessions")
+            return self
+        order = list(self.sessions)
+        for index, name in enumerate(named):
+            if name not in self.sessions:
+                raise ValueError(f"phases.{index}.session = {name!r}: not one of sessions "
+                                 f"{order}")
+        if list(dict.fromkeys(named)) != [n for n in order if n in named] or \
+                len(list(dict.fromkeys(named))) != len(
+                    [k for k, n in enumerate(named) if k == 0 or n != named[k - 1]]):
+            raise ValueError(f"phases must be grouped by session, in the order of sessions "
+                             f"{order} (got {named})")
+        starts = [to_seconds(self.sessions[n].start) for n in dict.fromkeys(named)]
+        if any(b <= a for a, b in zip(starts, starts[1:], strict=False)):
+            raise ValueError(f"session starts must increase: {order}")
+        return self
 
     @model_validator(mode="after")
     def _contexts_known(self) -> FearConditioning:

@@ -4,27 +4,26 @@
 
 Reads the sweep's index.csv and run files (nothing is simulated). Writes
 ``stress_surge_summary.csv`` and ``figures/stress_surge.{png,pdf}`` into the sweep directory
-(beside the sweep's own report, ``summary.csv``): per placement of the session on the biological
-clock, the ALLO applied during conditioning (nM), CS-evoked BA fear-group and CeM rates (Hz) and
-the freezing proxy per phase, mean ± s.e.m. over seeds, and the paired difference of each
-placement from the basal control.
+(beside the sweep's own report, ``summary.csv``): per day the surge falls on, the amygdala ALLO
+applied in each session (nM), CS-evoked BA fear-group rates (Hz) and the freezing proxy per
+phase, mean ± s.e.m. over seeds, and the paired difference of each point from the control.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from allonet.analysis import study_summary
 from allonet.analysis.study_summary import by_condition, paired, read_index, stat
 from allonet.plotting import style
-from allonet.store import read_run
 
-LABELS = {("-1 h", "1"): "before (control)", ("7 min", "1"): "during (peak)",
-          ("150 min", "1"): "after (150 min)", ("0 min", "600"): "surge inside session"}
+#: (clock.session_start, amygdala surge onset) of each point -> its label
+LABELS = {("-1 h", ""): "control", ("7 min", ""): "surge at conditioning",
+          ("", "1433 min"): "surge at extinction", ("", "2873 min"): "surge at tests"}
 PHASES = ["conditioning", "recall", "extinction", "test_B", "test_A", "test_C"]
-MEASURES = [(f"freezing.{p}.freezing", f"freezing {p}", "1") for p in PHASES] + [
+MEASURES = [(f"sessions.{day}.amygdala.allo_mean", f"amygdala ALLO, {day}", "nM")
+            for day in ("day0", "day1", "day2")] + [
+    (f"freezing.{p}.freezing", f"freezing {p}", "1") for p in PHASES] + [
     ("cs_rates.conditioning.fear", "BA fear group, conditioning CS", "Hz"),
     ("cs_rates.recall.fear", "BA fear group, recall CS", "Hz"),
     ("cs_rates.extinction.extinction", "BA extinction group, extinction CS", "Hz"),
@@ -32,31 +31,16 @@ MEASURES = [(f"freezing.{p}.freezing", f"freezing {p}", "1") for p in PHASES] + 
 
 
 def condition(row: dict[str, str]) -> str:
-    """The placement's label from ``clock.session_start`` and ``clock.time_scale``."""
-    key = (row.get("clock.session_start", ""), row.get("clock.time_scale", ""))
-    return LABELS.get(key, f"start {key[0]}, x{key[1]}")
-
-
-def conditioning_allo(sweep_dir: Path, rows: list[dict[str, str]]) -> dict[str, dict[int, float]]:
-    """Mean amygdala ALLO (nM) applied during the conditioning phase, per condition and seed."""
-    out: dict[str, dict[int, float]] = {}
-    for row in rows:
-        run = read_run(Path(sweep_dir) / row["run_file"])
-        names = list(run.data["phases/name"])
-        k = names.index("conditioning")
-        start, stop = run.data["phases/start"][k], run.data["phases/stop"][k]
-        t, c = run.data["allo/amygdala/t_sim"], run.data["allo/amygdala/concentration"]
-        inside = (t >= start) & (t < stop)
-        out.setdefault(condition(row), {})[int(row["seed"])] = float(np.mean(c[inside]))
-    return out
+    """The point's label from ``clock.session_start`` and the surge onset."""
+    key = (row.get("clock.session_start", ""), row.get("drugs.allo.amygdala.onset", ""))
+    return LABELS.get(key, f"start {key[0]}, onset {key[1]}")
 
 
 def summarize(sweep_dir: Path) -> tuple[list[str], list[list[object]]]:
     """Header and rows: measure, unit, mean ± s.e.m. per condition, paired d vs control."""
     rows = read_index(sweep_dir)
     columns = {label: by_condition(rows, condition, column) for column, label, _ in MEASURES}
-    columns = {"amygdala ALLO, conditioning": conditioning_allo(sweep_dir, rows)} | columns
-    units = {"amygdala ALLO, conditioning": "nM"} | {label: u for _, label, u in MEASURES}
+    units = {label: u for _, label, u in MEASURES}
     names = list(next(iter(columns.values())))
     control = names[0]
     header = ["measure", "unit", *names, *[f"d ({n} - {control})" for n in names[1:]]]

@@ -29,6 +29,8 @@ class ResolvedSpecs:
     network: NetworkSpec
     experiment_path: Path
     network_path: Path
+    #: the network's ``scale`` as the spec (with overrides) gave it; ``network`` has it applied
+    scale: float = 1.0
 
     def as_dict(self) -> dict[str, Any]:
         """The fully resolved specs as plain data (every default made explicit)."""
@@ -106,12 +108,13 @@ def load_experiment(path: str | Path, overrides: list[str] = ()) -> ResolvedSpec
     if not network_path.is_file():
         raise SpecError(str(path), "network", experiment.network, "network spec file not found")
     network = load_network(network_path, net_overrides)
+    scale = network.scale
     try:
         network = scaled(network)
     except ValueError as error:
         raise SpecError(str(network_path), "scale", network.scale, str(error)) from None
     _check_experiment_against_network(experiment, network, str(path))
-    return ResolvedSpecs(experiment, network, path, network_path)
+    return ResolvedSpecs(experiment, network, path, network_path, scale)
 
 
 def _split_override(text: str) -> tuple[str, str]:

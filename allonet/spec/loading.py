@@ -15,6 +15,7 @@ from allonet.errors import SpecError
 from allonet.spec.experiment import ExperimentSpec
 from allonet.spec.network import NetworkSpec, received_synapses, scaled
 from allonet.spec.runtime import without_run_time
+from allonet.units import to_seconds
 
 # Pydantic error types that only say "this union member did not fit"; a sibling error is clearer.
 _GENERIC_ERRORS = {"dict_type", "model_type", "model_attributes_type", "string_type",
@@ -150,6 +151,10 @@ def load_experiment(path: str | Path, overrides: list[str] = ()) -> ResolvedSpec
     if not network_path.is_file():
         raise SpecError(str(path), "network", experiment.network, "network spec file not found")
     network = load_network(network_path, net_overrides)
+    if to_seconds(network.integration.dt) <= 0:
+        # a Time field allows 0; a zero step would never advance the simulation
+        raise SpecError(str(network_path), "integration.dt", network.integration.dt,
+                        "the integration step must be > 0, e.g. '0.1 ms'")
     scale = network.scale
     try:
         network = scaled(network)

@@ -47,7 +47,7 @@ def run_experiment(spec_path: Path, overrides: list[str] | None = None,
     run.attrs.update(
         experiment=exp.name, seed=exp.seed, device=exp.device, git_commit=provenance.git_commit(),
         created_utc=provenance.now_utc(), host=provenance.host(), versions=provenance.versions(),
-        wall_time_s=time.perf_counter() - start, spec_file=str(spec_path),
+        wall_time_s=time.perf_counter() - start, spec_file=provenance.portable_path(spec_path),
     )
     write_run(output, run, overwrite=overwrite)
     return RunResult(output, read_run(output))

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from allonet import cache
 from allonet.engine import DIRECT_VARIABLE
 from allonet.engine.cached_binary import load_layout
 from allonet.store import read_run
@@ -19,6 +20,15 @@ from conftest import IPSC_SPEC, run_cli
 RUN_TIME = ["--set", "seed=7", "--set", "drugs.allo_default=30 nM"]
 #: every test here runs the IPSC model (through a Brian2 build or the cached binary)
 pytestmark = pytest.mark.slow
+
+
+def _project(run) -> Path:
+    """The standalone project of ``run``: its build record names it relative to the cache."""
+    build = run.attrs["build"]
+    assert not Path(build["project_dir"]).is_absolute()
+    assert cache.cache_root() / build["project_dir"] == cache.standalone_dir(
+        build["structure_hash"])
+    return cache.cache_root() / build["project_dir"]
 
 
 def _run(path: Path, *extra: str):
@@ -59,7 +69,7 @@ def test_only_run_time_values_share_a_layout(full_and_direct, ipsc_runs):
 
 def test_layout_is_dropped_when_build_time_arrays_change(full_and_direct, tmp_path):
     full, _ = full_and_direct
-    project = Path(full.attrs["build"]["project_dir"])
+    project = _project(full)
     copy = tmp_path / "project"
     shutil.copytree(project, copy, symlinks=True, ignore=shutil.ignore_patterns("results"))
     valid = [p.stem for p in sorted((copy / "allonet-layouts").glob("*.json"))
@@ -79,7 +89,7 @@ def test_layout_is_dropped_when_build_time_arrays_change(full_and_direct, tmp_pa
 
 def test_layout_records_run_time_arrays_and_result_files(full_and_direct):
     full, _ = full_and_direct
-    folder = Path(full.attrs["build"]["project_dir"]) / "allonet-layouts"
+    folder = _project(full) / "allonet-layouts"
     layouts = [json.loads(p.read_text()) for p in folder.glob("*.json")]
     sources = {a["source"] for layout in layouts for a in layout["args"]}
     assert {"allo", "bz"} <= sources

@@ -162,7 +162,7 @@ def _run_standalone(job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]
     inputs = dict(job.inputs)
     project = cache.standalone_dir(record.structure_hash)
     project.parent.mkdir(parents=True, exist_ok=True)
-    record.project_dir = str(project)
+    record.project_dir = str(project.relative_to(cache.cache_root()))
     _seed_project(project, family)
     direct = key is not None and os.environ.get(DIRECT_VARIABLE, "1") != "0"
     layout = load_layout(project, key) if direct else None

@@ -23,6 +23,7 @@ import pytest
 import yaml
 
 from allonet import store
+from allonet.engine import cached_binary
 from allonet.store import Column, RunData
 from conftest import FEAR_SPEC, IPSC_SPEC, REPO, run_cli
 
@@ -372,3 +373,58 @@ def test_sweep_index_write_failure_leaves_no_temporary(tmp_path, monkeypatch):
                                {"x": Column(np.arange(3), "1")})
     assert list(tmp_path.iterdir()) == []
 
+
+
+# --- a corrupted compiled-code cache (no compiler needed: a stand-in binary)
+
+
+def _project(tmp: Path) -> Path:
+    project = tmp / "standalone" / "0123456789abcdef"
+    (project / "static_arrays").mkdir(parents=True)
+    (project / "main").write_bytes(b"\x7fELF" + bytes(range(256)) * 40)
+    cached_binary.record_binary(project)
+    return project
+
+
+def _layout(project: Path) -> dict:
+    layout = cached_binary.make_layout({}, {"spikes": {}}, cached_binary.binary_state(project, []))
+    cached_binary.store_layout(project, "key", layout)
+    return layout
+
+
+def _damage(path: Path, how: str) -> None:
+    """Truncate ``path`` or flip one byte, keeping its timestamp (only a digest can tell)."""
+    stat, data = path.stat(), bytearray(path.read_bytes())
+    if how == "truncated":
+        data = data[: len(data) // 2]
+    else:
+        data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+@pytest.mark.parametrize("how", ["truncated", "one byte flipped"])
+def test_damaged_binary_is_detected_and_its_layout_not_used(tmp_path, how):
+    project = _project(tmp_path)
+    layout = _layout(project)
+    assert cached_binary.binary_intact(project)
+    assert cached_binary.load_layout(project, "key") == layout
+    _damage(project / "main", how)
+    assert not cached_binary.binary_intact(project)
+    assert cached_binary.load_layout(project, "key") is None  # so the engine rebuilds
+
+
+def test_binary_without_a_record_is_not_trusted(tmp_path):
+    project = _project(tmp_path)
+    (project / cached_binary.BINARY_RECORD).unlink()
+    assert not cached_binary.binary_intact(project)
+    (project / cached_binary.BINARY_RECORD).write_text("{not json")
+    assert not cached_binary.binary_intact(project)
+
+
+@pytest.mark.parametrize("content", ["", '{"args": [', "[1, 2]", '{"args": []}', "\x00\x01"])
+def test_damaged_layout_file_is_ignored(tmp_path, content):
+    project = _project(tmp_path)
+    _layout(project)
+    (project / cached_binary.LAYOUTS / "key.json").write_text(content)
+    assert cached_binary.load_layout(project, "key") is None

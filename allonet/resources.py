@@ -102,13 +102,19 @@ def available_memory() -> tuple[int, str] | None:
                 found.append((int(line.split()[1]) * 1024, "MemAvailable in /proc/meminfo"))
     except (OSError, ValueError, IndexError):
         pass
-    for limit, usage in (("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
-                         ("/sys/fs/cgroup/memory/memory.limit_in_bytes",
-                          "/sys/fs/cgroup/memory/memory.usage_in_bytes")):
+    for folder, limit, usage, cache in (
+            ("/sys/fs/cgroup", "memory.max", "memory.current", "inactive_file"),
+            ("/sys/fs/cgroup/memory", "memory.limit_in_bytes", "memory.usage_in_bytes",
+             "total_inactive_file")):
         try:
-            cap = Path(limit).read_text().strip()
+            cap = Path(folder, limit).read_text().strip()
             if cap.isdigit() and int(cap) < 2**60:
-                found.append((int(cap) - int(Path(usage).read_text()), f"the cgroup's {limit}"))
+                used = int(Path(folder, usage).read_text())
+                # the kernel reclaims inactive page cache before it kills anything
+                stat = dict(line.split() for line in Path(folder, "memory.stat").read_text()
+                            .splitlines() if line.count(" ") == 1)
+                used -= int(stat.get(cache, 0))
+                found.append((int(cap) - used, f"the cgroup's {folder}/{limit}"))
         except (OSError, ValueError):
             pass
     if found:

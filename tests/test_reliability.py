@@ -428,3 +428,23 @@ def test_damaged_layout_file_is_ignored(tmp_path, content):
     _layout(project)
     (project / cached_binary.LAYOUTS / "key.json").write_text(content)
     assert cached_binary.load_layout(project, "key") is None
+
+
+@pytest.mark.slow
+def test_two_processes_building_into_one_empty_cache_build_once(tmp_path):
+    """Both runs succeed, one compiles and the other waits and reuses its binary, and they
+    give the same datasets."""
+    env = dict(os.environ, ALLONET_CACHE=str(tmp_path / "cache"))
+    outputs = [tmp_path / "a.h5", tmp_path / "b.h5"]
+    procs = [subprocess.Popen([sys.executable, "-m", "allonet", "run", str(IPSC_SPEC), "-o",
+                               str(out), "-q", "--no-figure", "--device", "standalone"],
+                              cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True) for out in outputs]
+    for proc in procs:
+        assert proc.wait(timeout=1200) == 0, proc.stderr.read()
+    runs = [store.read_run(out) for out in outputs]
+    assert sorted(run.attrs["build"]["compiled"] for run in runs) == [False, True]
+    projects = [p for p in (tmp_path / "cache" / "standalone").iterdir() if p.is_dir()]
+    assert len(projects) == 1 and cached_binary.binary_intact(projects[0])
+    for key, value in runs[0].data.items():
+        np.testing.assert_array_equal(value, runs[1].data[key], err_msg=key)

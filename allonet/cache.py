@@ -8,13 +8,24 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
+
+from allonet.errors import UserError
 
 
 def cache_root() -> Path:
-    """The cache directory (created on first use)."""
+    """The cache directory (created on first use); a UserError naming it when it cannot be
+    created or written (tried with a nameless temporary file)."""
     root = Path(os.environ.get("ALLONET_CACHE") or Path.home() / ".cache" / "allonet")
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=root):
+            pass
+    except OSError as error:
+        raise UserError(f"{root}: the compiled-code cache cannot be written "
+                        f"({error.strerror or error}); set ALLONET_CACHE to a writable "
+                        f"folder") from None
     return root
 
 

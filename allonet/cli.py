@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--overwrite", action="store_true", help="replace an existing output file")
     run.add_argument("--no-figure", action="store_true", help="do not draw the run's figure")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    run.add_argument("--max-memory", metavar="SIZE",
+                     help="refuse a run whose estimated memory exceeds SIZE (e.g. '8 GB'; "
+                          "default: the memory available now)")
     run.set_defaults(func=_cmd_run)
     inspect = sub.add_parser("inspect", help="show a run file's metadata and readouts")
     inspect.add_argument("file", type=Path)
@@ -75,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from allonet.plotting import FIGURES, save
+    from allonet.resources import parse_memory
     from allonet.runner import run_experiment
 
     overrides = list(args.overrides)
@@ -82,7 +86,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         overrides.append(f"seed={args.seed}")
     if args.device is not None:
         overrides.append(f"device={args.device}")
-    result = run_experiment(args.spec, overrides, args.output, args.overwrite, args.quiet)
+    limit = None if args.max_memory is None else parse_memory(args.max_memory)
+    result = run_experiment(args.spec, overrides, args.output, args.overwrite, args.quiet, limit)
     print(readout_table(result.run))
     print(f"run file: {result.path}")
     kind = result.run.spec["experiment"]["protocol"]["kind"]

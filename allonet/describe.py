@@ -19,6 +19,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from allonet.model import equations as eq
 from allonet.model.neurons import NEURON_MODELS, membrane_equations
 from allonet.model.synapses import SYNAPSE_MODELS
+from allonet.resources import RATE_GUESS_HZ, Estimate, estimate, format_bytes
 from allonet.spec import ResolvedSpecs
 from allonet.units import UnitParseError, parse_quantity
 
@@ -133,10 +134,13 @@ def describe(specs: ResolvedSpecs) -> str:
     lines += _table(["Name", "Size", "Model", "Region", "ALLO profile", "Tonic g0", "Clamp"], [
         [k, str(p.n), p.model, p.region, p.allo_profile, p.tonic.g0, p.clamp or "-"]
         for k, p in net.populations.items()])
+    size = estimate(net, specs.experiment)
     lines += ["", "## Connectivity", ""]
-    lines += _table(["Name", "Source", "Target", "Synapse", "Rule", "p", "Weight", "Delay"], [
-        [k, c.source, c.target, c.synapse, c.connect, f"{c.p:g}", c.weight, c.delay]
-        for k, c in net.projections.items()])
+    lines += _table(["Name", "Source", "Target", "Synapse", "Rule", "p", "Weight", "Delay",
+                     "Synapses (expected)"], [
+        [k, c.source, c.target, c.synapse, c.connect, f"{c.p:g}", c.weight, c.delay,
+         f"{size.synapses_by_projection[k]:,}"] for k, c in net.projections.items()])
+    lines += ["", *_resources(size, recorded=specs.experiment is not None)]
     lines += ["", "## Neuron and synapse equations (Brian2)", "", "```"]
     for model in dict.fromkeys(p.model for p in net.populations.values()):
         entry = NEURON_MODELS[model]
@@ -161,6 +165,20 @@ def describe(specs: ResolvedSpecs) -> str:
             [f"`{p.path}`", p.value, p.source or "**MISSING**"] for p in parameters(path)])
         lines.append("")
     return "\n".join(lines)
+
+
+def _resources(size: Estimate, recorded: bool) -> list[str]:
+    """Estimated-size section (:mod:`allonet.resources`): what ``allonet run`` checks against
+    the memory available before building."""
+    rows = [["Neurons", f"{size.neurons:,}"], ["Input cells", f"{size.input_cells:,}"],
+            ["Synapses (expected)", f"{size.synapses:,}"]]
+    if recorded:
+        rows += [["Simulated time", f"{size.simulated_s:g} s"],
+                 [f"Recorded spikes (at a guessed {RATE_GUESS_HZ:g} Hz)",
+                  f"~{size.recorded_spikes:,}"],
+                 ["Recorded state values", f"{size.recorded_samples:,}"]]
+    rows.append(["Memory (estimate)", format_bytes(size.memory_bytes)])
+    return ["## Estimated resources", "", *_table(["Quantity", "Value"], rows)]
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:

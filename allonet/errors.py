@@ -41,3 +41,8 @@ class OutputExistsError(UserError):
 
     def __init__(self, path: str) -> None:
         super().__init__(f"{path}: output exists; pass --overwrite to replace it")
+
+
+class MemoryLimitError(UserError):
+    """A run's estimated memory exceeds what is available (or ``--max-memory``); raised
+    before anything is built."""

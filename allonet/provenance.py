@@ -45,3 +45,16 @@ def now_utc() -> str:
 def host() -> str:
     """Machine description (platform and processor)."""
     return f"{platform.node()} {platform.platform()} {platform.machine()}"
+
+
+def portable_path(path: str | Path) -> str:
+    """``path`` as a run file records it: relative to the current folder when it lies below it,
+    else its file name alone, so that shared run files carry no absolute path of the machine
+    (the file's contents are stored in the run file anyway)."""
+    path = Path(path)
+    if not path.is_absolute():
+        return str(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return path.name

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from allonet import provenance
 from allonet.progress import note, printer
+from allonet.resources import check_memory, format_bytes
 from allonet.spec import load_experiment
 from allonet.store import RunFile, check_writable, read_run, write_run
 
@@ -22,12 +23,13 @@ class RunResult:
 
 def run_experiment(spec_path: Path, overrides: list[str] | None = None,
                    output: Path | None = None, overwrite: bool = False,
-                   quiet: bool = True) -> RunResult:
+                   quiet: bool = True, max_memory: int | None = None) -> RunResult:
     """Load ``spec_path`` with ``overrides`` (``KEY=VALUE`` strings), simulate, write the run file.
 
     ``output`` defaults to ``results/<experiment name>.h5``. Raises
     :class:`~allonet.errors.UserError`
-    (before simulating) for a bad spec or an existing output without ``overwrite``.
+    (before simulating) for a bad spec, an existing output without ``overwrite``, or an
+    estimated memory above ``max_memory`` bytes (default: the memory available now).
     """
     from allonet.protocols import PROTOCOLS
 
@@ -36,14 +38,16 @@ def run_experiment(spec_path: Path, overrides: list[str] | None = None,
     exp = specs.experiment
     output = Path(output) if output else Path("results") / f"{exp.name}.h5"
     check_writable(output, overwrite)
-    note(quiet, f"allonet: {exp.name} on {exp.device} (seed {exp.seed}) -> {output}")
+    needs = check_memory(specs, max_memory)
+    note(quiet, f"allonet: {exp.name} on {exp.device} (seed {exp.seed}) -> {output} "
+                f"(estimated {format_bytes(needs.memory_bytes)})")
     start = time.perf_counter()
     run = PROTOCOLS[exp.protocol.kind].run(specs, exp.device, printer(quiet, "condition"))
     run.overrides = overrides
     run.attrs.update(
         experiment=exp.name, seed=exp.seed, device=exp.device, git_commit=provenance.git_commit(),
         created_utc=provenance.now_utc(), host=provenance.host(), versions=provenance.versions(),
-        wall_time_s=time.perf_counter() - start, spec_file=str(spec_path),
+        wall_time_s=time.perf_counter() - start, spec_file=provenance.portable_path(spec_path),
     )
     write_run(output, run, overwrite=overwrite)
     return RunResult(output, read_run(output))

@@ -23,8 +23,10 @@ its root and datasets with ``unit`` attributes, written atomically the same way.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import tempfile
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +35,7 @@ from typing import Any
 import h5py
 import numpy as np
 
-from allonet.errors import OutputExistsError
+from allonet.errors import OutputExistsError, UserError
 
 FORMAT = "allonet-run/1"
 _TMP_MARK = ".allonet-tmp-"
@@ -76,9 +78,26 @@ class RunFile:
 
 
 def check_writable(path: Path, overwrite: bool) -> None:
-    """Raise OutputExistsError when ``path`` exists and ``overwrite`` is false."""
+    """Raise a UserError, before any work, when ``path`` cannot be written: it is a directory,
+    it exists and ``overwrite`` is false (OutputExistsError), or its folder cannot be written
+    (tried with a nameless temporary file in the nearest folder that exists)."""
+    path = Path(path)
+    if path.is_dir():
+        raise UserError(f"{path}: is a directory; give a file name, e.g. {path / 'run.h5'}")
     if path.exists() and not overwrite:
         raise OutputExistsError(str(path))
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise UserError(f"{path}: cannot create its folder, {folder} is a file; choose another "
+                        f"output path")
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise UserError(f"{path}: cannot write in {folder} ({error.strerror or error}); choose "
+                        f"another output path") from None
 
 
 def write_run(path: str | Path, run: RunData, overwrite: bool = False) -> Path:
@@ -93,11 +112,19 @@ def write_run(path: str | Path, run: RunData, overwrite: bool = False) -> Path:
 
 
 def _write_atomic(path: Path, tmp: Path, fill: Callable[[h5py.File], None]) -> None:
-    """Write a new HDF5 file at ``tmp`` with ``fill``, then rename it to ``path``."""
+    """Write a new HDF5 file at ``tmp`` with ``fill``, then rename it to ``path``. A failed
+    write (a full disk, a vanished folder) removes the temporary, leaves whatever was at
+    ``path`` untouched and raises a one-line UserError."""
     try:
         with h5py.File(tmp, "w") as h5:
             fill(h5)
         os.replace(tmp, path)
+    except OSError as error:
+        reason = error.strerror or str(error).splitlines()[0]
+        hint = ("free some disk space or write elsewhere" if error.errno == errno.ENOSPC
+                or "No space left" in str(error) else "check the folder or write elsewhere")
+        raise UserError(f"{path}: writing failed ({reason}); {hint}; an earlier file at this "
+                        f"path, if any, is unchanged") from None
     finally:
         if tmp.exists():
             tmp.unlink()

@@ -220,6 +220,7 @@ def synaptic_events(spec_path: Path, overrides: list[str], run_file: Path) -> di
 
 def _child(argv: list[str]) -> None:
     """Run one experiment (``SPEC OUTPUT [KEY=VALUE ...]``) and print a JSON summary."""
+    from allonet.cache import cache_root
     from allonet.runner import run_experiment
 
     spec, output, overrides = Path(argv[0]), Path(argv[1]), argv[2:]
@@ -233,7 +234,8 @@ def _child(argv: list[str]) -> None:
                "direct": bool(build.get("direct", True)) if build["device"] == "standalone"
                else True}
     if build.get("project_dir"):  # standalone: how many compiled code objects run each step
-        summary["code_objects"] = len(list(Path(build["project_dir"]).glob("code_objects/*.cpp")))
+        project = cache_root() / build["project_dir"]  # relative to the cache root
+        summary["code_objects"] = len(list(project.glob("code_objects/*.cpp")))
     if result.run.spec["experiment"]["protocol"]["kind"] == "fear_conditioning":
         summary["events"] = synaptic_events(spec, overrides, output)
         summary["spikes"] = int(sum(len(v) for k, v in result.run.data.items()

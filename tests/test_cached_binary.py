@@ -4,14 +4,16 @@ build gives, and a stored run layout is dropped as soon as it no longer describe
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from allonet import cache
 from allonet.engine import DIRECT_VARIABLE
-from allonet.engine.cached_binary import load_layout
+from allonet.engine.cached_binary import binary_intact, load_layout
 from allonet.store import read_run
 from conftest import IPSC_SPEC, run_cli
 
@@ -19,6 +21,15 @@ from conftest import IPSC_SPEC, run_cli
 RUN_TIME = ["--set", "seed=7", "--set", "drugs.allo_default=30 nM"]
 #: every test here runs the IPSC model (through a Brian2 build or the cached binary)
 pytestmark = pytest.mark.slow
+
+
+def _project(run) -> Path:
+    """The standalone project of ``run``: its build record names it relative to the cache."""
+    build = run.attrs["build"]
+    assert not Path(build["project_dir"]).is_absolute()
+    assert cache.cache_root() / build["project_dir"] == cache.standalone_dir(
+        build["structure_hash"])
+    return cache.cache_root() / build["project_dir"]
 
 
 def _run(path: Path, *extra: str):
@@ -59,7 +70,7 @@ def test_only_run_time_values_share_a_layout(full_and_direct, ipsc_runs):
 
 def test_layout_is_dropped_when_build_time_arrays_change(full_and_direct, tmp_path):
     full, _ = full_and_direct
-    project = Path(full.attrs["build"]["project_dir"])
+    project = _project(full)
     copy = tmp_path / "project"
     shutil.copytree(project, copy, symlinks=True, ignore=shutil.ignore_patterns("results"))
     valid = [p.stem for p in sorted((copy / "allonet-layouts").glob("*.json"))
@@ -79,9 +90,32 @@ def test_layout_is_dropped_when_build_time_arrays_change(full_and_direct, tmp_pa
 
 def test_layout_records_run_time_arrays_and_result_files(full_and_direct):
     full, _ = full_and_direct
-    folder = Path(full.attrs["build"]["project_dir"]) / "allonet-layouts"
+    folder = _project(full) / "allonet-layouts"
     layouts = [json.loads(p.read_text()) for p in folder.glob("*.json")]
     sources = {a["source"] for layout in layouts for a in layout["args"]}
     assert {"allo", "bz"} <= sources
     outputs = {k for layout in layouts for k in layout["outputs"]}
     assert {"trace", "spikes"} <= outputs
+
+
+def test_corrupted_binary_is_relinked_never_run(full_and_direct, tmp_path, monkeypatch):
+    """A copy of the cache whose binary is cut in half (its timestamp kept, so that only its
+    digest tells): the run does not start it, has make link it again, and gives exactly the
+    datasets of the clean binary."""
+    _, direct = full_and_direct
+    cache_copy = tmp_path / "cache"
+    copy = cache_copy / direct.attrs["build"]["project_dir"]
+    shutil.copytree(_project(direct), copy, symlinks=True, ignore=shutil.ignore_patterns("results"))
+    main = copy / "main"
+    stat = main.stat()
+    main.write_bytes(main.read_bytes()[: stat.st_size // 2])
+    os.utime(main, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert not binary_intact(copy)
+    monkeypatch.setenv("ALLONET_CACHE", str(cache_copy))
+    rerun = _run(tmp_path / "rerun.h5")
+    build = rerun.attrs["build"]
+    assert build["direct"] is False and build["compiled"] is True
+    assert binary_intact(copy) and main.stat().st_size == stat.st_size
+    assert rerun.data.keys() == direct.data.keys()
+    for key, value in direct.data.items():
+        np.testing.assert_array_equal(value, rerun.data[key], err_msg=key)

@@ -8,8 +8,10 @@ of every recorded variable. Later runs with the same layout key write those arra
 binary with the seed in its environment and read the result files back, exactly as Brian2 would.
 
 The layout key must cover everything that reaches the model other than the run-time arrays and
-the seed (see :func:`layout_key`); the layout is also tied to the binary's timestamp and to the
-contents of its ``static_arrays`` (values written at build time), so any rebuild invalidates it.
+the seed (see :func:`layout_key`); the layout is also tied to the binary's timestamp and digest
+and to the contents of its ``static_arrays`` (values written at build time), so any rebuild
+invalidates it, and a binary truncated or corrupted since its build is never started (its
+digest no longer matches :data:`BINARY_RECORD`; the engine relinks it).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ Recording = dict[str, dict[str, np.ndarray]]
 
 #: Folder, in a standalone project, of its stored run layouts (one JSON file per layout key).
 LAYOUTS = "allonet-layouts"
+#: File, in a standalone project, holding the digest of the binary its last build wrote.
+BINARY_RECORD = "allonet-binary.json"
 #: First word of the progress lines the binary prints (see :data:`REPORT_CODE`).
 PROGRESS_TAG = "allonet-progress"
 #: Brian2 ``report`` code for ``Network.run`` on cpp_standalone: one parsable line per report,
@@ -111,10 +115,35 @@ def static_arrays_lock(project: Path, shared: bool) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def binary_digest(project: Path) -> str:
+    """SHA-256 of ``project``'s compiled binary (a few ms for the main experiment's 2.6 MB)."""
+    return hashlib.sha256((project / "main").read_bytes()).hexdigest()
+
+
+def record_binary(project: Path) -> None:
+    """Keep the digest of the binary just built (:data:`BINARY_RECORD`), to tell later whether
+    it is still the binary the build wrote."""
+    path = project / BINARY_RECORD
+    tmp = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
+    tmp.write_text(json.dumps({"sha256": binary_digest(project)}))
+    tmp.replace(path)
+
+
+def binary_intact(project: Path) -> bool:
+    """Whether ``project``'s binary exists and is byte for byte the one its last build recorded
+    (a truncated or corrupted binary, or one without a record, is not)."""
+    try:
+        recorded = json.loads((project / BINARY_RECORD).read_text())["sha256"]
+        return recorded == binary_digest(project)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
 def binary_state(project: Path, run_time: list[str]) -> dict[str, Any]:
-    """What a layout is valid for: the binary's timestamp and the build-time arrays' digest
-    (``run_time``: Brian2 names, ``<array>.values``, of the run-time TimedArrays)."""
+    """What a layout is valid for: the binary's timestamp and digest and the build-time arrays'
+    digest (``run_time``: Brian2 names, ``<array>.values``, of the run-time TimedArrays)."""
     return {"binary_mtime_ns": (project / "main").stat().st_mtime_ns,
+            "binary_sha256": binary_digest(project),
             "static_digest": _static_digest(project, run_time)}
 
 
@@ -168,19 +197,24 @@ def store_layout(project: Path, key: str, layout: dict[str, Any]) -> None:
 
 
 def load_layout(project: Path, key: str) -> dict[str, Any] | None:
-    """The stored layout for ``key`` if it still describes the binary in ``project``."""
+    """The stored layout for ``key`` if it still describes the binary in ``project``; None
+    also for a truncated or corrupted layout file (the next build stores it again)."""
     path, binary = _layout_path(project, key), project / "main"
     if not path.is_file() or not binary.is_file():
         return None
-    layout = json.loads(path.read_text())
-    return layout if is_current(project, layout) else None
+    try:
+        layout = json.loads(path.read_text())
+        return layout if is_current(project, layout) else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def is_current(project: Path, layout: Mapping[str, Any]) -> bool:
-    """Whether ``layout`` still describes the binary in ``project`` (same binary, same
-    build-time arrays)."""
+    """Whether ``layout`` still describes the binary in ``project`` (same binary, byte for
+    byte, same build-time arrays) and names its arrays and outputs."""
     state = binary_state(project, run_time_names_of(layout))
-    return all(layout[k] == v for k, v in state.items())
+    return (all(layout.get(k) == v for k, v in state.items())
+            and isinstance(layout.get("outputs"), dict))
 
 
 def read_results(results: Path, outputs: Mapping[str, Any]) -> Recording:

@@ -29,6 +29,7 @@ from allonet import cache
 from allonet.engine.cached_binary import (
     LAYOUTS,
     REPORT_CODE,
+    binary_intact,
     binary_state,
     is_current,
     layout_key,
@@ -36,6 +37,7 @@ from allonet.engine.cached_binary import (
     make_layout,
     output_layout,
     read_monitors,
+    record_binary,
     run_binary,
     run_time_names,
     static_arrays_lock,
@@ -162,7 +164,7 @@ def _run_standalone(job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]
     inputs = dict(job.inputs)
     project = cache.standalone_dir(record.structure_hash)
     project.parent.mkdir(parents=True, exist_ok=True)
-    record.project_dir = str(project)
+    record.project_dir = str(project.relative_to(cache.cache_root()))
     _seed_project(project, family)
     direct = key is not None and os.environ.get(DIRECT_VARIABLE, "1") != "0"
     layout = load_layout(project, key) if direct else None
@@ -201,6 +203,10 @@ def _run_standalone(job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]
         # One process compiles a structure at a time; runs of its binary wait while it writes.
         with FileLock(str(project) + ".lock"), static_arrays_lock(project, shared=False):
             binary = project / "main"
+            if binary.exists() and not binary_intact(project):
+                # truncated or corrupted since its build (or built before digests were kept):
+                # make would trust its timestamp, so remove it to have it linked again
+                binary.unlink()
             stamp = binary.stat().st_mtime_ns if binary.exists() else None
             t0 = time.perf_counter()
             with watch_compile(project, compiling):
@@ -208,6 +214,7 @@ def _run_standalone(job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]
                                 with_output=False)
             record.build_seconds = time.perf_counter() - t0
             record.compiled = stamp is None or binary.stat().st_mtime_ns != stamp
+            record_binary(project)
             # Only arrays that some generated code reads exist in the binary (e.g. no
             # plasticity gate in a network without plasticity).
             used = set(b2.device.timed_arrays.values())

@@ -53,6 +53,8 @@ class BuildRecord:
 
     device: str
     structure_hash: str
+    #: the standalone project folder relative to the cache root (``standalone/<hash>``, i.e.
+    #: :func:`allonet.cache.standalone_dir`): run files carry no absolute path of the machine
     project_dir: str = ""
     compiled: bool = False
     #: the cached binary ran directly from its stored run layout (no model built in Python)

@@ -15,6 +15,7 @@ from allonet.errors import SpecError
 from allonet.spec.experiment import ExperimentSpec
 from allonet.spec.network import NetworkSpec, received_synapses, scaled
 from allonet.spec.runtime import without_run_time
+from allonet.units import to_seconds
 
 # Pydantic error types that only say "this union member did not fit"; a sibling error is clearer.
 _GENERIC_ERRORS = {"dict_type", "model_type", "model_attributes_type", "string_type",
@@ -29,6 +30,8 @@ class ResolvedSpecs:
     network: NetworkSpec
     experiment_path: Path
     network_path: Path
+    #: the network's ``scale`` as the spec (with overrides) gave it; ``network`` has it applied
+    scale: float = 1.0
 
     def as_dict(self) -> dict[str, Any]:
         """The fully resolved specs as plain data (every default made explicit)."""
@@ -46,12 +49,54 @@ class ResolvedSpecs:
         return data
 
 
+#: First bytes of every HDF5 file (a run file passed where a spec belongs).
+_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping (PyYAML keeps the last
+    silently, so a repeated ``protocol:`` would drop the first one's fields)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        first: dict[Any, int] = {}
+        # Only the mapping's own keys: keys merged in with "<<" may be overridden.
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node,
+                                                                          yaml.ScalarNode):
+                continue
+            key, line = self.construct_object(key_node), key_node.start_mark.line + 1
+            if key in first:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r} (also at line {first[key]}): give each "
+                    f"key once", key_node.start_mark)
+            first[key] = line
+        return super().construct_mapping(node, deep)
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
-    """Load a YAML mapping, raising SpecError for a missing file or malformed YAML."""
+    """Load a YAML mapping, raising SpecError for a missing, unreadable or non-text file,
+    malformed YAML or a duplicate key."""
+    if path.is_dir():
+        raise SpecError(str(path), "", str(path), "a directory, not a spec file: give a YAML "
+                        "file such as experiments/fear_extinction.yaml")
     if not path.is_file():
         raise SpecError(str(path), "", str(path), "file not found")
     try:
-        data = yaml.safe_load(path.read_text())
+        raw = path.read_bytes()
+    except OSError as error:
+        raise SpecError(str(path), "", str(path), f"cannot read the file ({error.strerror}): "
+                        f"check its permissions") from None
+    if raw.startswith(_HDF5_SIGNATURE):
+        raise SpecError(str(path), "", str(path), "an HDF5 file, not a YAML spec: pass an "
+                        "experiment spec (experiments/*.yaml); `allonet inspect` reads run files")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SpecError(str(path), "", str(path),
+                        f"not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start}): "
+                        f"a spec is a YAML file in UTF-8; save it as UTF-8") from None
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "document"
@@ -106,12 +151,17 @@ def load_experiment(path: str | Path, overrides: list[str] = ()) -> ResolvedSpec
     if not network_path.is_file():
         raise SpecError(str(path), "network", experiment.network, "network spec file not found")
     network = load_network(network_path, net_overrides)
+    if to_seconds(network.integration.dt) <= 0:
+        # a Time field allows 0; a zero step would never advance the simulation
+        raise SpecError(str(network_path), "integration.dt", network.integration.dt,
+                        "the integration step must be > 0, e.g. '0.1 ms'")
+    scale = network.scale
     try:
         network = scaled(network)
     except ValueError as error:
         raise SpecError(str(network_path), "scale", network.scale, str(error)) from None
     _check_experiment_against_network(experiment, network, str(path))
-    return ResolvedSpecs(experiment, network, path, network_path)
+    return ResolvedSpecs(experiment, network, path, network_path, scale)
 
 
 def _split_override(text: str) -> tuple[str, str]:

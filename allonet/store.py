@@ -61,9 +61,10 @@ class RunData:
 
 @dataclass
 class RunFile:
-    """A run file read back: attributes, specs, and every dataset as arrays with units."""
+    """A run file read back: attributes, specs, and every dataset as arrays with units
+    (``path`` is None for a run held in memory, see :class:`allonet.api.Run`)."""
 
-    path: Path
+    path: Path | None
     attrs: dict[str, Any]
     spec: dict[str, Any]
     overrides: list[str]

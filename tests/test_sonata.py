@@ -10,8 +10,9 @@ import h5py
 import numpy as np
 import pytest
 
+import allonet
 from allonet.sonata import sorting
-from allonet.store import Column, RunData, read_run, write_run
+from allonet.store import read_run
 
 FEAR = Path(__file__).parent / "data" / "fear_extinction.h5"
 
@@ -19,10 +20,7 @@ FEAR = Path(__file__).parent / "data" / "fear_extinction.h5"
 @pytest.fixture(scope="module")
 def fear_run(tmp_path_factory) -> Path:
     """The fear fixture's datasets written anew by :func:`allonet.store.write_run`."""
-    source = read_run(FEAR)
-    datasets = {k: Column(v, source.units[k]) for k, v in source.data.items()}
-    run = RunData(dict(source.attrs), source.spec, source.overrides, datasets)
-    return write_run(tmp_path_factory.mktemp("sonata") / "fear.h5", run)
+    return allonet.read_run(FEAR).save(tmp_path_factory.mktemp("sonata") / "fear.h5")
 
 
 def _allonet_spikes(path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:

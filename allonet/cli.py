@@ -7,10 +7,11 @@ nothing.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from allonet import cache
+from allonet import __version__, cache
 from allonet.engine import DEVICES
 from allonet.errors import UserError
 from allonet.report import metadata_table, readout_table
@@ -22,6 +23,8 @@ from allonet.store import check_writable, read_run
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
+    # The command only writes figure files; a library import must not choose this for notebooks.
+    os.environ["MPLBACKEND"] = "Agg"
     args = _parser().parse_args(argv)
     try:
         return args.func(args)
@@ -35,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="allonet", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"allonet {__version__}")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
     run = sub.add_parser("run", help="run an experiment spec and write its HDF5 run file")
     run.add_argument("spec", type=Path, help="experiments/*.yaml")

@@ -1,4 +1,5 @@
-"""Run one experiment spec into one run file: the unit of work of ``allonet run`` and of sweeps."""
+"""Run one experiment spec into one run file: the unit of work of ``allonet run`` and of sweeps
+(:func:`simulate` alone gives the run's contents without writing, for :func:`allonet.run`)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from pathlib import Path
 from allonet import provenance
 from allonet.progress import note, printer
 from allonet.resources import check_memory, format_bytes
-from allonet.spec import load_experiment
-from allonet.store import RunFile, check_writable, read_run, write_run
+from allonet.spec import ResolvedSpecs, load_experiment
+from allonet.store import RunData, RunFile, check_writable, read_run, write_run
 
 
 @dataclass
@@ -31,8 +32,6 @@ def run_experiment(spec_path: Path, overrides: list[str] | None = None,
     (before simulating) for a bad spec, an existing output without ``overwrite``, or an
     estimated memory above ``max_memory`` bytes (default: the memory available now).
     """
-    from allonet.protocols import PROTOCOLS
-
     overrides = list(overrides or [])
     specs = load_experiment(spec_path, overrides)
     exp = specs.experiment
@@ -41,13 +40,27 @@ def run_experiment(spec_path: Path, overrides: list[str] | None = None,
     needs = check_memory(specs, max_memory)
     note(quiet, f"allonet: {exp.name} on {exp.device} (seed {exp.seed}) -> {output} "
                 f"(estimated {format_bytes(needs.memory_bytes)})")
+    write_run(output, simulate(specs, overrides, quiet), overwrite=overwrite)
+    return RunResult(output, read_run(output))
+
+
+def simulate(specs: ResolvedSpecs, overrides: list[str] | None = None,
+             quiet: bool = True) -> RunData:
+    """Simulate resolved ``specs`` and return what the run file holds, writing nothing.
+
+    ``overrides`` are the ``KEY=VALUE`` strings ``specs`` were loaded with (recorded, not
+    applied); ``wall_time_s`` in the attributes is the protocol's time (s).
+    """
+    from allonet.protocols import PROTOCOLS
+
+    exp = specs.experiment
     start = time.perf_counter()
     run = PROTOCOLS[exp.protocol.kind].run(specs, exp.device, printer(quiet, "condition"))
-    run.overrides = overrides
+    run.overrides = list(overrides or [])
     run.attrs.update(
         experiment=exp.name, seed=exp.seed, device=exp.device, git_commit=provenance.git_commit(),
         created_utc=provenance.now_utc(), host=provenance.host(), versions=provenance.versions(),
-        wall_time_s=time.perf_counter() - start, spec_file=provenance.portable_path(spec_path),
+        wall_time_s=time.perf_counter() - start,
+        spec_file=provenance.portable_path(specs.experiment_path),
     )
-    write_run(output, run, overwrite=overwrite)
-    return RunResult(output, read_run(output))
+    return run

@@ -4,13 +4,14 @@ objects) and the table file a sweep index is. The only module that opens them.
 Layout (every dataset has a ``unit`` attribute; "1" means dimensionless):
 
     /                       attrs: format, experiment, seed, device, git_commit, created_utc,
-                            wall_time_s, versions (JSON), build (JSON)
+                            wall_time_s, versions (JSON), build (JSON); SONATA magic, version
     /spec/experiment        JSON text of the fully resolved experiment spec (defaults explicit)
     /spec/network           JSON text of the fully resolved network spec
     /spec/overrides         JSON list of the --set overrides applied
     /conditions/<column>    table: one row per condition (e.g. concentration) of the run
     /allo/<region>/...      concentration actually used (nM) on the simulation and biological clocks
-    /spikes/<population>/   SONATA: timestamps (s), node_ids, plus condition (row of /conditions)
+    /spikes/<population>/   SONATA (allonet.sonata): attr sorting; timestamps (s, attr units "s"),
+                            node_ids, plus condition (row of /conditions) where a run has several
     /traces/<population>/   sampled state variables, (condition, neuron, time) with t (s)
     /readouts/<name>/<col>  analysis tables computed from this file
 
@@ -36,6 +37,7 @@ import h5py
 import numpy as np
 
 from allonet.errors import OutputExistsError, UserError
+from allonet.sonata import add_spike_attributes
 
 FORMAT = "allonet-run/1"
 _TMP_MARK = ".allonet-tmp-"
@@ -61,9 +63,10 @@ class RunData:
 
 @dataclass
 class RunFile:
-    """A run file read back: attributes, specs, and every dataset as arrays with units."""
+    """A run file read back: attributes, specs, and every dataset as arrays with units
+    (``path`` is None for a run held in memory, see :class:`allonet.api.Run`)."""
 
-    path: Path
+    path: Path | None
     attrs: dict[str, Any]
     spec: dict[str, Any]
     overrides: list[str]
@@ -164,12 +167,15 @@ def _write_contents(h5: h5py.File, run: RunData) -> None:
         if data.dtype.kind in "UO":
             data = np.asarray(data, dtype=object).astype(h5py.string_dtype())
             dataset = h5.create_dataset(key, data=data)
-        elif data.size > 4096:
+        elif data.size > 4096 and not key.startswith("spikes/"):
+            # spikes stay uncompressed: a SONATA reader built without HDF5's deflate filter
+            # (libsonata 0.2.2's PyPI wheel) cannot read a gzip dataset at all
             dataset = h5.create_dataset(key, data=data, compression="gzip", compression_opts=4,
                                         shuffle=True, chunks=True)
         else:
             dataset = h5.create_dataset(key, data=data)
         dataset.attrs["unit"] = column.unit
+    add_spike_attributes(h5)
 
 
 def is_run_file(path: Path) -> bool:

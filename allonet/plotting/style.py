@@ -10,6 +10,9 @@ One place decides how figures look and what their files carry:
   metadata with the run file(s) the figure was drawn from and the git commits of the data and of
   the plotting code (PDF info dictionary, SVG Dublin Core fields, PNG text chunks).
 
+Importing plotting leaves Matplotlib's backend as it is (a notebook keeps its inline figures); the
+``allonet`` command chooses the file-only Agg backend for itself (:func:`allonet.cli.main`).
+
 Every axis label carries its unit in parentheses (``"time (s)"``); dimensionless quantities say so
 (``"fraction (1)"`` is not used; a ratio is labelled as a ratio, e.g. ``"fear ratio"``).
 """
@@ -19,11 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from cycler import cycler  # noqa: E402
+import matplotlib.pyplot as plt
+from cycler import cycler
 
 MM_PER_INCH = 25.4
 #: Single-column width: 85 mm, in inches.

@@ -47,7 +47,8 @@ class SessionClock:
 
     Session k's biological clock runs from ``bio_start[k]`` at its simulated start ``sim_start[k]``
     at ``time_scale`` biological seconds per simulated second; it holds from the end of the
-    session before (the home-cage gap leads up to the session) to the session's own end.
+    session before (the home-cage gap leads up to the session) to the session's own end,
+    inclusive.
     """
 
     sim_start: np.ndarray  # s
@@ -57,7 +58,7 @@ class SessionClock:
 
     def session_index(self, t_sim_s: np.ndarray) -> np.ndarray:
         """Index of the session whose clock holds at each simulated time."""
-        k = np.searchsorted(self.sim_stop, np.asarray(t_sim_s, dtype=float), side="right")
+        k = np.searchsorted(self.sim_stop, np.asarray(t_sim_s, dtype=float), side="left")
         return np.minimum(k, len(self.sim_stop) - 1)
 
     def bio_hours(self, t_sim_s: np.ndarray) -> np.ndarray:

@@ -308,11 +308,18 @@ def slurm(tmp_path_factory):
             os.kill(int(pid_file.read_text().split()[0]), signal.SIGTERM)
 
 
-def test_transient_failure_is_retried_up_to_the_limit(tmp_path, compiled):
+def test_transient_failure_is_retried_up_to_the_limit(tmp_path, compiled, monkeypatch):
+    import allonet.runner
+
     out = tmp_path / "retry"
     spec = load_sweep(DATA / "ipsc_grid.yaml")
     manifest = prepare(spec, DATA / "ipsc_grid.yaml", out)
-    state.run_path(out, 0).mkdir(parents=True)  # the run file cannot be written: an OSError
+    real = allonet.runner.run_experiment
+
+    def transient(*args, **kwargs):  # an OSError that is not the user's (a full scratch disk)
+        raise OSError("[Errno 21] Is a directory: scratch")
+
+    monkeypatch.setattr(allonet.runner, "run_experiment", transient)
     results = work(out, [0])
     assert results[0].status == EXHAUSTED
     record = state.read_attempts(out, 0)
@@ -323,7 +330,7 @@ def test_transient_failure_is_retried_up_to_the_limit(tmp_path, compiled):
     with state.point_lock(out, 1):  # someone else holds point 1: a non-waiting worker leaves it
         assert run_point(out, manifest.experiment, manifest.points[1], 2, wait=False).status \
             == BUSY
-    state.run_path(out, 0).rmdir()
+    monkeypatch.setattr(allonet.runner, "run_experiment", real)
     _, summary = run_sweep(DATA / "ipsc_grid.yaml", out, workers=1, quiet=True)
     assert summary.counts["failed"] == 1  # out of attempts: not retried without --retry-failed
     _, summary = run_sweep(DATA / "ipsc_grid.yaml", out, workers=1, retry_failed=True, quiet=True)

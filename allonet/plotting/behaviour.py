@@ -65,9 +65,9 @@ def freezing_figure(run: RunFile) -> plt.Figure:
             order = np.argsort(x)
             cs = table["cs"][rows][order].astype(bool)
             values, xs = table["value"][rows][order], np.array(x)[order]
-            trials.plot(xs, values, "-", color="0.1", lw=0.9)
-            trials.plot(xs[cs], values[cs], "o", color="0.1", ms=3)
-            trials.plot(xs[~cs], values[~cs], "o", mfc="white", mec="0.1", ms=3)
+            trials.plot(xs, values, "o-", color="0.1", ms=3, lw=0.9)
+            if not cs.all():
+                trials.plot(xs[~cs], values[~cs], "o", mfc="white", mec="0.1", ms=3)
         trials.set_ylabel(ylabel)
         trials.set_ylim(bottom=0)
         fig.suptitle(note, fontsize=7, color="0.3")

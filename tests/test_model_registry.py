@@ -37,7 +37,7 @@ def test_builder_uses_the_entry_of_the_population_model(model):
     net = load_experiment(IPSC_SPEC, overrides).network
     b2.start_scope()
     zeros = np.zeros((1, len(net.regions)))
-    group = build_model(net, zeros, zeros, sample_dt=0.1).groups["post"]
+    group = build_model(net, {"allo": zeros, "bz": zeros}, sample_dt=0.1).groups["post"]
     entry = NEURON_MODELS[model]
     assert group.events["spike"] == entry.threshold
     expected = b2.Equations(membrane_equations(model, clamped=False) + "I_syn : amp")

@@ -58,7 +58,10 @@ def run_conditions(
         raise ValueError("no conditions to run")
     if device not in DEVICES:
         raise ValueError(f"unknown device {device!r}; known: {sorted(DEVICES)}")
-    shapes = {c.allo_nM.shape for c in conditions} | {c.bz_nM.shape for c in conditions}
+    drugs = {tuple(c.drugs) for c in conditions}
+    if len(drugs) != 1:
+        raise ValueError(f"all conditions need the same drugs, got {sorted(drugs)}")
+    shapes = {values.shape for c in conditions for values in c.drugs.values()}
     if len(shapes) != 1:
         raise ValueError(f"all conditions need drug arrays of one shape, got {sorted(shapes)}")
     shape = shapes.pop()

@@ -18,9 +18,10 @@ from allonet.analysis.fear import baseline_rates
 from allonet.analysis.oscillations import band_powers, population_rate
 from allonet.engine import Condition, Recording, run_conditions
 from allonet.model import build_model
+from allonet.pharmacology import chosen_profiles, profile_structure
 from allonet.progress import Progress
 from allonet.protocols.fear_conditioning import drug_arrays
-from allonet.protocols.recording import allo_datasets, spike_arrays, spike_datasets, spike_monitors
+from allonet.protocols.recording import drug_datasets, spike_arrays, spike_datasets, spike_monitors
 from allonet.spec import ResolvedSpecs
 from allonet.store import Column, RunData
 from allonet.units import to_hz, to_seconds
@@ -34,11 +35,12 @@ def run(specs: ResolvedSpecs, device: str,
     """Simulate the background run and return its datasets, readouts included."""
     exp, proto, net = specs.experiment, specs.experiment.protocol, specs.network
     duration = to_seconds(proto.duration)
-    allo, bz, sample_dt = drug_arrays(specs, duration)
+    drugs, sample_dt = drug_arrays(specs, duration)
+    profiles = chosen_profiles(exp.drugs)
     lfp = proto.lfp
 
-    def factory(allo_nM: np.ndarray, bz_nM: np.ndarray):
-        model = build_model(net, allo_nM, bz_nM, sample_dt, exp.drugs.benzodiazepine_name)
+    def factory(concentrations: Mapping[str, np.ndarray]):
+        model = build_model(net, concentrations, sample_dt, profiles)
         monitors = spike_monitors(model, net.populations)
         if lfp is not None:
             clock = b2.Clock(to_seconds(lfp.interval) * b2.second, name=LFP_CLOCK)
@@ -57,20 +59,20 @@ def run(specs: ResolvedSpecs, device: str,
         return out
 
     structure = {"family": f"background/{net.name}", "network": net.model_dump(mode="json"),
-                 "benzodiazepine": exp.drugs.benzodiazepine_name, "duration": duration,
+                 **profile_structure(profiles), "duration": duration,
                  "lfp": None if lfp is None else lfp.model_dump(mode="json")}
-    [result], record = run_conditions(device, factory, collect, [Condition("run", allo, bz)],
+    [result], record = run_conditions(device, factory, collect, [Condition("run", drugs)],
                                       duration, to_seconds(net.integration.dt), exp.seed,
                                       structure, progress, specs.fixed_part())
-    datasets = _datasets(specs, result, allo, sample_dt)
+    datasets = _datasets(specs, result, drugs, sample_dt)
     datasets |= readouts(specs, {k: v.data for k, v in datasets.items()})
     return RunData(attrs={"build": record.as_dict()}, spec=specs.as_dict(), datasets=datasets)
 
 
-def _datasets(specs: ResolvedSpecs, result: dict[str, np.ndarray], allo: np.ndarray,
-              sample_dt: float) -> dict[str, Column]:
+def _datasets(specs: ResolvedSpecs, result: dict[str, np.ndarray],
+              drugs: Mapping[str, np.ndarray], sample_dt: float) -> dict[str, Column]:
     proto = specs.experiment.protocol
-    d = spike_datasets(result, specs.network.populations) | allo_datasets(specs, allo, sample_dt)
+    d = spike_datasets(result, specs.network.populations) | drug_datasets(specs, drugs, sample_dt)
     if proto.lfp is not None:
         d["lfp/t"] = Column(result["lfp/t"], "s")
         for ch in proto.lfp.channels:  # sum over the sampled cells of |I_channel|

@@ -1,5 +1,6 @@
 """What the continuous-run protocols (``fear_conditioning``, ``background``) record and store
-alike: every population's spikes (SONATA layout) and the ALLO concentration per region."""
+alike: every population's spikes (SONATA layout) and the concentration per region of each
+recorded drug (:attr:`allonet.pharmacology.Drug.recorded`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import numpy as np
 
 from allonet.engine import Recording
 from allonet.model import Model
+from allonet.pharmacology import DRUGS
 from allonet.spec import ResolvedSpecs
 from allonet.store import Column
 
@@ -39,20 +41,22 @@ def spike_datasets(result: Mapping[str, np.ndarray], populations: Iterable[str]
     return d
 
 
-def allo_datasets(specs: ResolvedSpecs, allo: np.ndarray, sample_dt: float,
+def drug_datasets(specs: ResolvedSpecs, drugs: Mapping[str, np.ndarray], sample_dt: float,
                   bio_hours: Callable[[np.ndarray], np.ndarray] | None = None
                   ) -> dict[str, Column]:
-    """``allo/<region>/concentration`` (nM) per sample of ``sample_dt`` seconds, with the
-    sample times on the simulation (``t_sim``, s) and biological (``t_bio``, h) clocks;
-    ``bio_hours`` maps one to the other (default ``experiment.clock``; sessions have their own)."""
+    """``<drug key>/<region>/concentration`` (nM) of every recorded drug in ``drugs`` (drug
+    key -> (n_samples, n_regions)) per sample of ``sample_dt`` seconds, with the sample times on
+    the simulation (``t_sim``, s) and biological (``t_bio``, h) clocks; ``bio_hours`` maps one to
+    the other (default ``experiment.clock``; sessions have their own)."""
     bio_hours = bio_hours or specs.experiment.clock.bio_hours
-    t_sim = np.arange(allo.shape[0]) * sample_dt
     d = {}
-    for column, region in enumerate(specs.network.regions):
-        d[f"allo/{region}/concentration"] = Column(allo[:, column], "nM")
-        d[f"allo/{region}/t_sim"] = Column(t_sim, "s")
-        d[f"allo/{region}/t_bio"] = Column(bio_hours(t_sim), "h")
+    for key in (k for k in drugs if DRUGS[k].recorded):
+        t_sim = np.arange(drugs[key].shape[0]) * sample_dt
+        for column, region in enumerate(specs.network.regions):
+            d[f"{key}/{region}/concentration"] = Column(drugs[key][:, column], "nM")
+            d[f"{key}/{region}/t_sim"] = Column(t_sim, "s")
+            d[f"{key}/{region}/t_bio"] = Column(bio_hours(t_sim), "h")
     return d
 
 
-__all__ = ["allo_datasets", "spike_arrays", "spike_datasets", "spike_monitors"]
+__all__ = ["drug_datasets", "spike_arrays", "spike_datasets", "spike_monitors"]

@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from allonet.errors import SpecError
+from allonet.pharmacology import DRUGS
 from allonet.spec.experiment import ExperimentSpec
 from allonet.spec.network import NetworkSpec, received_synapses, scaled
 from allonet.spec.runtime import without_run_time
@@ -215,7 +216,7 @@ def _set_path(data: Any, key: str, value: Any) -> None:
 
 def _check_experiment_against_network(exp: ExperimentSpec, net: NetworkSpec, file: str) -> None:
     regions = set(net.regions)
-    for field in ("allo", "benzodiazepine"):
+    for field in (drug.spec_field for drug in DRUGS.values()):
         for region in getattr(exp.drugs, field):
             if region not in regions:
                 raise SpecError(file, f"drugs.{field}.{region}", region,

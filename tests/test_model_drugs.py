@@ -39,8 +39,9 @@ def _simulate(overrides, allo, bz, duration, monitor=("I_gaba_a",)):
         return {name: recording["m"][name][0] for name in monitor} | {"t": recording["m"]["t"]}
 
     sample_dt = duration / allo.shape[0]
-    [result], _ = run_conditions("runtime", factory, collect, [Condition("c", {"allo": allo, "bz": bz})],
-                                 duration, DT, seed=1, structure={"test": "drugs"})
+    condition = Condition("c", {"allo": allo, "bz": bz})
+    [result], _ = run_conditions("runtime", factory, collect, [condition], duration, DT, seed=1,
+                                 structure={"test": "drugs"})
     return result
 
 

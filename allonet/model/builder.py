@@ -167,7 +167,7 @@ def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
                         f"{sorted(_NONLINEAR_SAFE)}")
     per_neuron = closed_loop or per_neuron_drugs
     text = membrane_equations(pop.model, pop.clamp is not None) + eq.drug_equations(per_neuron)
-    gaba = {c: spec.synapses[c].gamma2 for c, kind in kinds.items() if kind.allo_scaled}
+    gaba = {c: spec.synapses[c].gamma2 for c, kind in kinds.items() if kind.drug_scaled}
     for channel, kind in kinds.items():
         text += kind.equations(channel, per_neuron)
     text += eq.synaptic_current(channels)

@@ -26,11 +26,7 @@ from allonet.spec.network import NetworkSpec
 from allonet.store import Column, RunData
 from allonet.units import to_nM, to_seconds
 
-#: the drug whose concentration in ``protocol.region`` the protocol sweeps
-#: (``protocol.concentrations``); ``protocol.profiles`` are its sensitivity profiles
-SWEPT = "allo"
-#: condition and readout column of the swept concentration (nM)
-SWEPT_COLUMN = f"{SWEPT}_nM"
+SWEPT, SWEPT_COLUMN = IpscDoseResponse.swept_drug, IpscDoseResponse.swept_column
 
 
 def one_cell_per_profile(net: NetworkSpec, proto: IpscDoseResponse) -> NetworkSpec:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field, PositiveFloat, PositiveInt, model_validator
@@ -268,6 +268,12 @@ class IpscDoseResponse(Strict):
     Each listed profile gets its own postsynaptic cell (a copy of ``target`` with that
     ``allo_profile``); each concentration is one run of the same compiled model.
     """
+
+    #: the drug (key of ``allonet.pharmacology.DRUGS``) whose concentration in ``region`` the
+    #: protocol sweeps; ``profiles`` are its sensitivity profiles
+    swept_drug: ClassVar[str] = "allo"
+    #: the ``conditions`` and ``readouts/ipsc`` column of the swept concentration (nM)
+    swept_column: ClassVar[str] = f"{swept_drug}_nM"
 
     kind: Literal["ipsc_dose_response"]
     target: Identifier

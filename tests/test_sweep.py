@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from allonet.errors import SpecError, UserError
+from allonet.pharmacology import DRUGS
 from allonet.spec import ExperimentSpec, load_experiment
 from allonet.spec.runtime import RUN_TIME_FIELDS, is_run_time
 from allonet.sweep import state
@@ -163,6 +164,20 @@ def test_a_sweep_over_run_time_fields_is_one_structure_group(tmp_path, values, s
     point = manifest.points[-1]
     resolved = load_experiment(manifest.experiment, point.overrides)
     assert _structure_hash(resolved.as_dict()) == point.group
+
+
+@pytest.mark.parametrize("drug", sorted(DRUGS))
+def test_a_sweep_over_any_registered_drug_is_one_structure_group(tmp_path, drug):
+    """Acceptance 4 of issue 16, for every drug of the registry: its per-region levels (and its
+    default level, if it has one) are run-time values of one compiled binary."""
+    entry = DRUGS[drug]
+    values = {f"drugs.{entry.spec_field}": [{}, {"slice": "100 nM"}, {"slice": "1000 nM"}]}
+    if entry.default_field:
+        values[f"drugs.{entry.default_field}"] = ["0 nM", "30 nM"]
+    path = sweep_spec_file(tmp_path, {"parameters": {"kind": "grid", "values": values}})
+    manifest = build_manifest(load_sweep(path), path)
+    assert len(manifest.points) >= 3
+    assert len(manifest.groups) == 1
 
 
 def test_a_sweep_over_a_population_size_forms_a_group_per_size(tmp_path):

@@ -16,13 +16,20 @@ import numpy as np
 
 from allonet.analysis.fear import baseline_rates
 from allonet.analysis.oscillations import band_powers, population_rate
-from allonet.engine import Condition, Recording, run_conditions
-from allonet.model import build_model
+from allonet.engine import Condition, run_conditions
+from allonet.model import Model, build_model
 from allonet.pharmacology import chosen_profiles, profile_structure
 from allonet.progress import Progress
 from allonet.protocols.fear_conditioning import drug_arrays
-from allonet.protocols.recording import drug_datasets, spike_arrays, spike_datasets, spike_monitors
+from allonet.protocols.recording import (
+    Record,
+    Recorder,
+    drug_datasets,
+    spike_datasets,
+    spike_records,
+)
 from allonet.spec import ResolvedSpecs
+from allonet.spec.experiment import LfpProxy
 from allonet.store import Column, RunData
 from allonet.units import to_hz, to_seconds
 
@@ -39,34 +46,39 @@ def run(specs: ResolvedSpecs, device: str,
     profiles = chosen_profiles(exp.drugs)
     lfp = proto.lfp
 
+    recorder = Recorder(spike_records(net.populations)
+                        | ({} if lfp is None else {"lfp": _lfp_record(lfp)}))
+
     def factory(concentrations: Mapping[str, np.ndarray]):
         model = build_model(net, concentrations, sample_dt, profiles)
-        monitors = spike_monitors(model, net.populations)
-        if lfp is not None:
-            clock = b2.Clock(to_seconds(lfp.interval) * b2.second, name=LFP_CLOCK)
-            monitors["lfp"] = b2.StateMonitor(
-                model.groups[lfp.population], [f"I_{ch}" for ch in lfp.channels],
-                record=np.arange(lfp.cells), clock=clock, name="lfp_currents")
-        return model, monitors
-
-    def collect(recording: Recording) -> dict[str, np.ndarray]:
-        out = spike_arrays(recording, net.populations)
-        if lfp is not None:
-            rec = recording["lfp"]
-            out["lfp/t"] = rec["t"]
-            for ch in lfp.channels:
-                out[f"lfp/{ch}"] = np.abs(rec[f"I_{ch}"]).sum(axis=0)
-        return out
+        return model, recorder.monitors(model)
 
     structure = {"family": f"background/{net.name}", "network": net.model_dump(mode="json"),
                  **profile_structure(profiles), "duration": duration,
                  "lfp": None if lfp is None else lfp.model_dump(mode="json")}
-    [result], record = run_conditions(device, factory, collect, [Condition("run", drugs)],
+    [result], record = run_conditions(device, factory, recorder.collect,
+                                      [Condition("run", drugs)],
                                       duration, to_seconds(net.integration.dt), exp.seed,
                                       structure, progress, specs.fixed_part())
     datasets = _datasets(specs, result, drugs, sample_dt)
     datasets |= readouts(specs, {k: v.data for k, v in datasets.items()})
     return RunData(attrs={"build": record.as_dict()}, spec=specs.as_dict(), datasets=datasets)
+
+
+def _lfp_record(lfp: LfpProxy) -> Record:
+    """The LFP proxy's currents, sampled on their own clock: ``lfp/t`` (s) and, per channel,
+    ``lfp/<channel>``, the sum over the sampled cells of |I_channel| (A)."""
+
+    def monitor(model: Model) -> b2.StateMonitor:
+        clock = b2.Clock(to_seconds(lfp.interval) * b2.second, name=LFP_CLOCK)
+        return b2.StateMonitor(model.groups[lfp.population], [f"I_{ch}" for ch in lfp.channels],
+                               record=np.arange(lfp.cells), clock=clock, name="lfp_currents")
+
+    def collect(rec: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return {"lfp/t": rec["t"]} | {f"lfp/{ch}": np.abs(rec[f"I_{ch}"]).sum(axis=0)
+                                      for ch in lfp.channels}
+
+    return Record(monitor, collect)
 
 
 def _datasets(specs: ResolvedSpecs, result: dict[str, np.ndarray],

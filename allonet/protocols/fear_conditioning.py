@@ -25,9 +25,9 @@ from allonet.analysis.fear import (
     weights_at_phases,
 )
 from allonet.analysis.stress import STRESS_UNITS, allo_peaks, stress_response
-from allonet.engine import Condition, Recording, run_conditions
+from allonet.engine import Condition, run_conditions
 from allonet.errors import SpecError
-from allonet.model import build_model
+from allonet.model import Model, build_model
 from allonet.model.builder import PLASTICITY_GATE
 from allonet.model.synthesis import (
     LINK_VARIABLE,
@@ -40,7 +40,13 @@ from allonet.pharmacology import DRUGS, chosen_profiles, profile_structure
 from allonet.pharmacology.synthesis import rate_constants
 from allonet.progress import Progress
 from allonet.protocols.drugs import drug_concentrations
-from allonet.protocols.recording import drug_datasets, spike_arrays, spike_datasets, spike_monitors
+from allonet.protocols.recording import (
+    Record,
+    Recorder,
+    drug_datasets,
+    spike_datasets,
+    spike_records,
+)
 from allonet.protocols.schedule import (
     Timeline,
     rate_arrays,
@@ -167,37 +173,18 @@ def run(specs: ResolvedSpecs, device: str,
     if stress is not None:
         inputs[STRESS_ARRAY] = stress
 
+    recorder = Recorder(spike_records(net.populations)
+                        | {f"{SYNTHESIS_GROUP}/{r}": _synthesis_record(specs, r) for r in synthesis}
+                        | {f"weights_{p}": _weight_record(p, net.populations[p].n)
+                           for p in plastic})
+
     def factory(concentrations: Mapping[str, np.ndarray]):
         timed = {name: b2.TimedArray(values * (b2.Hz if name.startswith("rate_") else 1),
                                      dt=resolution * b2.second, name=name)
                  for name, values in inputs.items()}
         model = build_model(net, concentrations, sample_dt, profiles, timed,
                             dict.fromkeys(plastic, weight_every), synthesis, glutamate)
-        monitors = spike_monitors(model, net.populations)
-        for region in synthesis:
-            # The excess a population of the region holds at the start of each drug-clock step:
-            # exactly the value its drug update reads.
-            reader = next(n for n, p in net.populations.items() if p.region == region)
-            monitors[f"{SYNTHESIS_GROUP}/{region}"] = b2.StateMonitor(
-                model.groups[reader], LINK_VARIABLE, record=[0], clock=model.drug_clock,
-                when="start", order=-1, name=f"{SYNTHESIS_GROUP}_{region}")
-        for name in plastic:
-            monitors[f"weights_{name}"] = b2.EventMonitor(
-                model.groups[name], "sample", variables=["w_cs", "w_ctx"], name=f"weights_{name}")
-        return model, monitors
-
-    def collect(recording: Recording) -> dict[str, np.ndarray]:
-        out = spike_arrays(recording, net.populations)
-        for name in plastic:
-            rec, n = recording[f"weights_{name}"], net.populations[name].n
-            order = np.lexsort((rec["i"], rec["t"]))
-            out[f"{name}/w_t"] = rec["t"][order][::n]
-            for var in ("w_cs", "w_ctx"):
-                out[f"{name}/{var}"] = rec[var][order].reshape(-1, n)
-        for region in synthesis:
-            out[f"{LINK_VARIABLE}/{region}"] = \
-                recording[f"{SYNTHESIS_GROUP}/{region}"][LINK_VARIABLE][0]
-        return out
+        return model, recorder.monitors(model)
 
     # Rate and silence values are TimedArray data, not code: runs that differ only in them share
     # one binary (the array shapes and which arrays exist are structure).
@@ -211,7 +198,7 @@ def run(specs: ResolvedSpecs, device: str,
         structure["synthesis"] = {r: list(s.populations) for r, s in synthesis.items()}
         structure["glutamate"] = {p: g.synapse for p, g in glutamate.items()}
         structure["stress_shape"] = None if stress is None else stress.shape
-    [result], record = run_conditions(device, factory, collect, [Condition("run", drugs)],
+    [result], record = run_conditions(device, factory, recorder.collect, [Condition("run", drugs)],
                                       line.duration, to_seconds(net.integration.dt), exp.seed,
                                       structure, progress, specs.fixed_part(), inputs)
     used = with_synthesis(drugs, result, list(net.regions), synthesis)
@@ -221,6 +208,36 @@ def run(specs: ResolvedSpecs, device: str,
         datasets["stress/intensity"] = Column(stress, "1")
     datasets |= readouts(specs, {k: v.data for k, v in datasets.items()})
     return RunData(attrs={"build": record.as_dict()}, spec=specs.as_dict(), datasets=datasets)
+
+
+def _synthesis_record(specs: ResolvedSpecs, region: str) -> Record:
+    """The synthesised excess (nM) a population of closed-loop ``region`` holds at the start of
+    each drug-clock step, exactly the value its drug update reads, as ``allo_syn/<region>``
+    (:data:`~allonet.model.synthesis.LINK_VARIABLE`)."""
+    reader = next(n for n, p in specs.network.populations.items() if p.region == region)
+
+    def monitor(model: Model) -> b2.StateMonitor:
+        return b2.StateMonitor(model.groups[reader], LINK_VARIABLE, record=[0],
+                               clock=model.drug_clock, when="start", order=-1,
+                               name=f"{SYNTHESIS_GROUP}_{region}")
+
+    return Record(monitor, lambda rec: {f"{LINK_VARIABLE}/{region}": rec[LINK_VARIABLE][0]})
+
+
+def _weight_record(population: str, n: int) -> Record:
+    """The coincidence weights (S) of the ``n`` neurons of ``population`` at each ``sample``
+    event: ``<population>/w_t`` (s) and ``<population>/w_cs``, ``w_ctx`` (samples, neurons)."""
+
+    def monitor(model: Model) -> b2.EventMonitor:
+        return b2.EventMonitor(model.groups[population], "sample", variables=["w_cs", "w_ctx"],
+                               name=f"weights_{population}")
+
+    def collect(rec: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        order = np.lexsort((rec["i"], rec["t"]))
+        return {f"{population}/w_t": rec["t"][order][::n]} | {
+            f"{population}/{var}": rec[var][order].reshape(-1, n) for var in ("w_cs", "w_ctx")}
+
+    return Record(monitor, collect)
 
 
 def readouts(specs: ResolvedSpecs, data: Mapping[str, np.ndarray]) -> dict[str, Column]:

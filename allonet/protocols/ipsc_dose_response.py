@@ -15,11 +15,12 @@ import brian2 as b2
 import numpy as np
 
 from allonet.analysis import ipsc_kinetics
-from allonet.engine import Condition, Recording, run_conditions
-from allonet.model import build_model
+from allonet.engine import Condition, run_conditions
+from allonet.model import Model, build_model
 from allonet.pharmacology import PROFILES, chosen_profiles, decay_factor, profile_structure
 from allonet.progress import Progress
 from allonet.protocols.drugs import drug_concentrations
+from allonet.protocols.recording import Record, Recorder, spike_record
 from allonet.spec import ResolvedSpecs
 from allonet.spec.experiment import IpscDoseResponse
 from allonet.spec.network import NetworkSpec
@@ -54,30 +55,34 @@ def run(specs: ResolvedSpecs, device: str,
     dt = to_seconds(net.integration.dt)
     conditions = _conditions(specs, net)
     profiles = chosen_profiles(exp.drugs)
+    recorder = Recorder({"trace": _clamp_record(proto.target, synapse),
+                         "spikes": spike_record(proto.input, name="spikes_input")})
 
     def factory(drugs: Mapping[str, np.ndarray]):
         model = build_model(net, drugs, sample_dt=duration, profiles=profiles,
                             per_neuron_drugs=frozenset({proto.target}))
         set_profiles(model.groups[proto.target], proto.profiles)
-        monitors = {"trace": b2.StateMonitor(model.groups[proto.target], f"I_{synapse}",
-                                             record=True, name="trace_clamp")}
-        monitors["spikes"] = b2.SpikeMonitor(model.groups[proto.input], name="spikes_input")
-        return model, monitors
-
-    def collect(recording: Recording) -> dict[str, np.ndarray]:
-        out = {"I_clamp": -recording["trace"][f"I_{synapse}"], "t": recording["trace"]["t"]}
-        out["spike_t"] = recording["spikes"]["t"]
-        out["spike_i"] = recording["spikes"]["i"]
-        return out
+        return model, recorder.monitors(model)
 
     structure = {"network": net.model_dump(mode="json"), "protocol": proto.kind,
                  "target": proto.target, "synapse": synapse, "input": proto.input,
                  **profile_structure(profiles)}
-    results, record = run_conditions(device, factory, collect, conditions, duration, dt, exp.seed,
-                                     structure, progress, specs.fixed_part())
+    results, record = run_conditions(device, factory, recorder.collect, conditions, duration, dt,
+                                     exp.seed, structure, progress, specs.fixed_part())
     datasets = _datasets(specs, net, conditions, results)
     datasets.update(readouts(datasets, exp.protocol, onset=_first_spike(net, proto)))
     return RunData(attrs={"build": record.as_dict()}, spec=specs.as_dict(), datasets=datasets)
+
+
+def _clamp_record(target: str, synapse: str) -> Record:
+    """The clamped cells' current through ``synapse`` with the electrophysiology sign (outward
+    positive): ``I_clamp`` (A, cells x samples) and its sample times ``t`` (s)."""
+
+    def monitor(model: Model) -> b2.StateMonitor:
+        return b2.StateMonitor(model.groups[target], f"I_{synapse}", record=True,
+                               name="trace_clamp")
+
+    return Record(monitor, lambda rec: {"I_clamp": -rec[f"I_{synapse}"], "t": rec["t"]})
 
 
 def _conditions(specs: ResolvedSpecs, net: NetworkSpec) -> list[Condition]:
@@ -117,9 +122,10 @@ def _datasets(specs: ResolvedSpecs, net: NetworkSpec, conditions: list[Condition
         datasets[f"{SWEPT}/{region}/t_sim"] = Column(np.zeros(1), "s")
         datasets[f"{SWEPT}/{region}/t_bio"] = Column(
             specs.experiment.clock.bio_hours(np.zeros(1)), "h")
-    spikes_t = np.concatenate([r["spike_t"] for r in results])
-    spikes_i = np.concatenate([r["spike_i"] for r in results])
-    spikes_c = np.concatenate([np.full(len(r["spike_t"]), k) for k, r in enumerate(results)])
+    spikes_t = np.concatenate([r[f"{proto.input}/t"] for r in results])
+    spikes_i = np.concatenate([r[f"{proto.input}/i"] for r in results])
+    spikes_c = np.concatenate([np.full(len(r[f"{proto.input}/t"]), k)
+                               for k, r in enumerate(results)])
     datasets[f"spikes/{proto.input}/timestamps"] = Column(spikes_t, "s")
     datasets[f"spikes/{proto.input}/node_ids"] = Column(spikes_i.astype(np.uint64), "1")
     datasets[f"spikes/{proto.input}/condition"] = Column(spikes_c.astype(np.int64), "1")

@@ -69,6 +69,13 @@ def test_every_drug_sets_the_parameters_it_declares():
         assert tuple(drug.parameter_values(population, None)) == drug.parameters, drug.key
 
 
+def test_receptor_classes_of_the_real_drugs():
+    """ALLO acts on every synaptic GABA-A receptor and on δ (tonic) ones; a benzodiazepine only on
+    γ2-containing synaptic receptors (science.md section 1)."""
+    assert DRUGS["allo"].receptors() == {"synaptic", "delta"}
+    assert DRUGS["bz"].receptors() == {"gamma2"}
+
+
 def test_effects_check_their_receptors():
     with pytest.raises(ValueError, match="delta"):
         Effect("decay", "delta", "x", ())

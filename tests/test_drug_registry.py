@@ -11,6 +11,7 @@ import brian2 as b2
 import numpy as np
 import pytest
 
+from allonet.engine import Condition, run_conditions
 from allonet.model import build_model
 from allonet.model.equations import drug_equations, drug_update_code
 from allonet.pharmacology import DRUGS, Drug, Effect, brian_expression, hill_factor
@@ -121,13 +122,17 @@ def test_the_builder_refuses_missing_drug_arrays(toy):
 def test_a_registered_drug_scales_the_simulated_decay(toy):
     """At the toy's EC50 (n = 1) its decay factor is (1 + emax) / 2 = 1.5 on a γ2 synapse."""
     net = load_network(NETWORK)
-    b2.start_scope()
-    b2.prefs.codegen.target = "numpy"
-    try:
-        model = build_model(net, _arrays(net, 50.0), sample_dt=0.1)
-        model.network().run(b2.defaultclock.dt)
-    finally:
-        b2.prefs.codegen.target = "auto"
-    group = model.groups["post"]
-    assert _value(group, "toy_decay") == pytest.approx(1.5)
-    assert _value(group, "tau_gaba_a") == pytest.approx(_value(group, "tau0_gaba_a") * 1.5)
+    variables = ["toy_decay", "tau_gaba_a", "tau0_gaba_a"]
+
+    def factory(drugs):
+        model = build_model(net, drugs, sample_dt=0.1)
+        return model, {"m": b2.StateMonitor(model.groups["post"], variables, record=[0],
+                                            name="m")}
+
+    def collect(recording):
+        return {name: recording["m"][name][0] for name in variables}
+
+    [result], _ = run_conditions("runtime", factory, collect, [Condition("c", _arrays(net, 50.0))],
+                                 1e-3, 25e-6, seed=1, structure={"test": "toy drug"})
+    assert result["toy_decay"][-1] == pytest.approx(1.5)
+    assert result["tau_gaba_a"][-1] == pytest.approx(result["tau0_gaba_a"][-1] * 1.5)

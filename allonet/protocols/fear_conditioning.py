@@ -88,7 +88,9 @@ def with_synthesis(drugs: Mapping[str, np.ndarray], result: Mapping[str, np.ndar
     """The concentrations (nM) the model used: the synthesised drug's schedule plus each
     closed-loop region's recorded excess (its last value holds after the record ends)."""
     used = dict(drugs)
-    for key in (k for k, d in DRUGS.items() if d.synthesised and synthesis):
+    if not synthesis:
+        return used
+    for key in (k for k, d in DRUGS.items() if d.synthesised):
         used[key] = drugs[key].copy()
         for region in synthesis:
             column = regions.index(region)

@@ -113,3 +113,13 @@ def test_drug_generic_code_names_no_drug(module):
     named = sorted({text for text in _names_and_strings(PACKAGE / module)
                     if _DRUG_NAME.search(text)} - _ALLOWED.get(module, set()))
     assert named == [], named
+
+
+def test_every_protocol_module_has_the_protocol_interface():
+    """A protocol kind is its module (and its spec class): runner and memory estimate call these
+    functions with no per-kind branches."""
+    from allonet.protocols import PROTOCOLS
+
+    for kind, module in PROTOCOLS.items():
+        for name in ("run", "simulated_network", "recorded_size"):
+            assert callable(getattr(module, name, None)), (kind, name)

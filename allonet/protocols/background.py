@@ -29,7 +29,8 @@ from allonet.protocols.recording import (
     spike_records,
 )
 from allonet.spec import ResolvedSpecs
-from allonet.spec.experiment import LfpProxy
+from allonet.spec.experiment import BackgroundActivity, LfpProxy
+from allonet.spec.network import NetworkSpec
 from allonet.store import Column, RunData
 from allonet.units import to_hz, to_seconds
 
@@ -63,6 +64,20 @@ def run(specs: ResolvedSpecs, device: str,
     datasets = _datasets(specs, result, drugs, sample_dt)
     datasets |= readouts(specs, {k: v.data for k, v in datasets.items()})
     return RunData(attrs={"build": record.as_dict()}, spec=specs.as_dict(), datasets=datasets)
+
+
+def simulated_network(net: NetworkSpec, proto: BackgroundActivity) -> NetworkSpec:
+    """The network as the protocol builds it: unchanged."""
+    return net
+
+
+def recorded_size(net: NetworkSpec, proto: BackgroundActivity) -> tuple[float, int, int]:
+    """Simulated seconds, every neuron (spikes recorded) and the LFP proxy's current samples."""
+    duration = to_seconds(proto.duration)
+    lfp = proto.lfp
+    samples = 0 if lfp is None else round(
+        lfp.cells * len(lfp.channels) * duration / to_seconds(lfp.interval))
+    return duration, sum(p.n for p in net.populations.values()), samples
 
 
 def _lfp_record(lfp: LfpProxy) -> Record:

@@ -55,6 +55,8 @@ from allonet.protocols.schedule import (
     timeline,
 )
 from allonet.spec import ResolvedSpecs
+from allonet.spec.experiment import FearConditioning
+from allonet.spec.network import NetworkSpec
 from allonet.store import Column, RunData
 from allonet.units import parse_quantity, to_hz, to_nM, to_seconds
 
@@ -129,6 +131,21 @@ def stress_array(specs: ResolvedSpecs, line: Timeline, resolution: float) -> np.
     exp = specs.experiment
     mid = (np.arange(int(np.ceil(line.duration / resolution)) + 1) + 0.5) * resolution
     return exp.stress.intensity_at_hours(bio_clock(specs, line)(mid))
+
+
+def simulated_network(net: NetworkSpec, proto: FearConditioning) -> NetworkSpec:
+    """The network as the protocol builds it: unchanged."""
+    return net
+
+
+def recorded_size(net: NetworkSpec, proto: FearConditioning) -> tuple[float, int, int]:
+    """Simulated seconds, every neuron (spikes recorded) and the weight samples (each sample
+    event records t, i, w_cs and w_ctx per plastic neuron)."""
+    duration = timeline(proto).duration
+    every = to_seconds(proto.weight_sample_interval)
+    plastic = sum(p.n for p in net.populations.values() if p.coincidence is not None)
+    return duration, sum(p.n for p in net.populations.values()), round(
+        4 * plastic * duration / every)
 
 
 def readout_groups(specs: ResolvedSpecs) -> dict[str, tuple[str, int, int]]:

@@ -37,6 +37,20 @@ def one_cell_per_profile(net: NetworkSpec, proto: IpscDoseResponse) -> NetworkSp
     return NetworkSpec.model_validate(data)
 
 
+def simulated_network(net: NetworkSpec, proto: IpscDoseResponse) -> NetworkSpec:
+    """The network as the protocol builds it: one target cell per profile."""
+    return one_cell_per_profile(net, proto)
+
+
+def recorded_size(net: NetworkSpec, proto: IpscDoseResponse) -> tuple[float, int, int]:
+    """Simulated seconds (every concentration's run), the input cells whose spikes are recorded,
+    and the clamp-current samples (one per cell, step and concentration)."""
+    duration = to_seconds(proto.duration)
+    steps = round(duration / to_seconds(net.integration.dt))
+    runs = len(proto.concentrations)
+    return duration * runs, net.inputs[proto.input].n, runs * len(proto.profiles) * steps
+
+
 def set_profiles(group: b2.NeuronGroup, profiles: list[str]) -> None:
     """Give neuron k of ``group`` the ALLO sensitivity profile ``profiles[k]``."""
     chosen = [PROFILES[p] for p in profiles]

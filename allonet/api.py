@@ -9,6 +9,7 @@ memory or into a run file, read a run file, run and read a sweep.
     run.save("results/my.h5")                         # or allonet.run(..., output="results/my.h5")
     same = allonet.read_run("results/my.h5")
     index = allonet.read_sweep("results/allo_seeds")  # column -> array, partial sweeps too
+    frame = allonet.load_sweep("results/allo_seeds")  # the same as a pandas DataFrame
 
 Overrides are the ``--set`` paths of the command line, as ``{"path": value}`` or ``"path=value"``
 strings; keyword arguments set top-level experiment fields (``seed=2``, ``device="runtime"``).
@@ -29,6 +30,8 @@ import numpy as np
 from allonet import store
 
 if TYPE_CHECKING:
+    import pandas
+
     from allonet.spec import ResolvedSpecs
 
 Overrides = Mapping[str, Any] | Iterable[str] | None
@@ -142,6 +145,18 @@ def read_sweep(sweep_dir: str | Path, refresh: bool = False) -> dict[str, np.nda
     return read_index(index)
 
 
+def load_sweep(sweep_dir: str | Path, refresh: bool = False) -> pandas.DataFrame:
+    """The index of the sweep in ``sweep_dir`` as a pandas DataFrame, one row per point,
+    partial sweeps too (see :func:`read_sweep`; units of the columns are in the sweep's
+    ``index.h5``). Needs pandas (``pip install allonet[notebook]``)."""
+    try:
+        import pandas
+    except ImportError:
+        raise ImportError("allonet.load_sweep needs pandas: pip install 'allonet[notebook]' "
+                          "(or use allonet.read_sweep, which returns column -> array)") from None
+    return pandas.DataFrame(read_sweep(sweep_dir, refresh))
+
+
 def run_sweep(spec: str | Path, sweep_dir: str | Path | None = None, *,
               quiet: bool = True, **options: Any) -> dict[str, np.ndarray]:
     """Create or resume the sweep of the sweep spec file ``spec`` in ``sweep_dir`` (default
@@ -177,4 +192,5 @@ def _stale(index: Path, folders: Iterable[Path]) -> bool:
                for f in folder.iterdir())
 
 
-__all__ = ["Run", "load_spec", "override_strings", "read_run", "read_sweep", "run", "run_sweep"]
+__all__ = ["Run", "load_spec", "load_sweep", "override_strings", "read_run", "read_sweep", "run",
+           "run_sweep"]

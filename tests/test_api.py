@@ -1,6 +1,7 @@
-"""The Python front door (``allonet.run``, ``read_run``, ``read_sweep``, ``load_spec``): a run
-in memory writes nothing and holds what its run file would; run files and sweeps read back as
-arrays; importing plotting leaves Matplotlib's backend alone; ``allonet --version``."""
+"""The Python front door (``allonet.run``, ``read_run``, ``read_sweep``, ``load_sweep``,
+``load_spec``): a run in memory writes nothing and holds what its run file would; run files and
+sweeps read back as arrays (a sweep also as a DataFrame); importing plotting leaves Matplotlib's
+backend alone; ``allonet --version``."""
 
 from __future__ import annotations
 
@@ -89,6 +90,17 @@ def test_read_sweep_partial_and_refreshed(tmp_path):
     assert len({len(v) for v in table.values()}) == 1
     assert {"point", "status", "seed"} <= set(table)
     assert list(table) == list(allonet.read_sweep(sweep, refresh=True))
+
+
+def test_load_sweep_is_a_dataframe_of_a_partial_sweep(tmp_path):
+    pandas = pytest.importorskip("pandas")
+    sweep = shutil.copytree(DATA / "sweep", tmp_path / "sweep")
+    (sweep / "runs" / "point-00000.h5").unlink()  # one point not run (yet)
+    frame = allonet.load_sweep(sweep, refresh=True)
+    assert isinstance(frame, pandas.DataFrame) and len(frame) == 12
+    assert list(frame.columns) == list(allonet.read_sweep(sweep))
+    assert frame.loc[0, "status"] != "done" and (frame.loc[1:, "status"] == "done").all()
+    assert frame["wall_time_s"].iloc[1:].notna().all()
 
 
 def test_plotting_import_leaves_backend():

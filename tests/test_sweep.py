@@ -6,6 +6,8 @@ import io
 import json
 import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -302,6 +304,49 @@ def test_sbatch_script_covers_pending_points_with_resources(tmp_path):
     chunked = write_sbatch(tmp_path / "out", manifest, [0, 1, 2, 3, 4], max_array_size=2)
     assert "--array=0-1%2" in chunked.read_text() and "--chunk 3" in chunked.read_text()
     assert write_sbatch(tmp_path / "out", manifest, []) is None
+
+
+def test_finish_job_runs_after_the_array_whatever_its_outcome(tmp_path, monkeypatch, capsys):
+    """--submit hands sbatch the array, then the finish job with --dependency=afterany on the
+    array's id (a stand-in sbatch records its arguments): nothing waits on the login node."""
+    path = sweep_spec_file(tmp_path, {"seeds": [1, 2], "cluster": {"memory": "1 GiB",
+                                                                   "env": {"X": "1"}}})
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "calls"
+    fake = bin_dir / "sbatch"
+    fake.write_text(f'#!/bin/sh\necho "$@" >> {calls}\nwc -l < {calls} | tr -d " "\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    out = tmp_path / "out"
+    assert run_cli("sweep", path, "-o", out, "--executor", "slurm", "--submit", "-q") == 0
+    array, finish = calls.read_text().splitlines()
+    assert array == f"--parsable {out.resolve() / 'sweep.sbatch'}"
+    assert finish == f"--parsable --dependency=afterany:1 {out.resolve() / 'finish.sbatch'}"
+    script = (out / "finish.sbatch").read_text().splitlines()
+    for line in ("#SBATCH --cpus-per-task=1", "#SBATCH --mem=1024M", "export X=1"):
+        assert line in script, line
+    assert script[-1].endswith(f"-m allonet sweep finish {out.resolve()}")
+    assert not any("--array" in line for line in script)
+
+
+def test_finish_indexes_and_reports_status(tmp_path, capsys):
+    out = tmp_path / "out"
+    prepare(load_sweep(DATA / "ipsc_grid.yaml"), DATA / "ipsc_grid.yaml", out)
+    assert run_cli("sweep", "finish", out) == 1  # points missing
+    assert "pending 4" in capsys.readouterr().out
+    assert (out / "index.h5").is_file() and (out / "index.csv").is_file()
+
+
+@pytest.mark.parametrize("form", ["worker", "finish"])
+def test_batch_job_that_cannot_see_the_sweep_directory(tmp_path, form):
+    """A node without the shared file system: one line naming the directory and the host."""
+    done = subprocess.run([sys.executable, "-m", "allonet", "sweep", form,
+                           str(tmp_path / "not_shared")], capture_output=True, text=True,
+                          cwd=REPO, check=False)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "no such sweep directory on" in done.stderr
+    assert "every node shares" in done.stderr
 
 
 @pytest.mark.parametrize("kind", ["slurm", "pbs"])

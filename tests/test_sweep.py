@@ -17,7 +17,7 @@ from allonet.errors import SpecError, UserError
 from allonet.spec import ExperimentSpec, load_experiment
 from allonet.spec.runtime import RUN_TIME_FIELDS, is_run_time
 from allonet.sweep import state
-from allonet.sweep.design import design_points, expand, latin_hypercube
+from allonet.sweep.design import DESIGN_VERSION, design_points, expand, unit_sample
 from allonet.sweep.executors import array_ranges, jobqueue_cluster, write_sbatch
 from allonet.sweep.index import flatten_table
 from allonet.sweep.manifest import _structure_hash, build_manifest, override_text, prepare
@@ -90,9 +90,51 @@ def test_grid_times_seeds_in_order():
 
 
 def test_latin_hypercube_has_one_point_per_stratum():
-    unit = latin_hypercube(20, 3, np.random.default_rng(1))
+    unit = unit_sample("latin_hypercube", 20, 3, seed=1)
     for dim in range(3):
         assert sorted((unit[:, dim] * 20).astype(int)) == list(range(20))
+
+
+def test_sobol_points_are_balanced_in_blocks_of_a_power_of_two():
+    """2^m scrambled Sobol points: one in each of 2^m strata of every dimension, and (a (0, m,
+    2)-net in the first two) one in every box of 2^a x 2^b strata with a + b = m."""
+    m = 5
+    unit = unit_sample("sobol", 2**m, 3, seed=2)
+    assert unit.shape == (32, 3) and ((unit >= 0) & (unit < 1)).all()
+    for dim in range(3):
+        assert sorted((unit[:, dim] * 2**m).astype(int)) == list(range(2**m))
+    for a in range(m + 1):
+        boxes = {(int(x * 2**a), int(y * 2**(m - a))) for x, y in unit[:, :2]}
+        assert len(boxes) == 2**m, a
+
+
+@pytest.mark.parametrize("kind", ["random", "latin_hypercube", "sobol"])
+def test_unit_samples_are_reproducible_from_their_seed(kind):
+    first = unit_sample(kind, 16, 2, seed=7)
+    np.testing.assert_array_equal(first, unit_sample(kind, 16, 2, seed=7))
+    assert not np.array_equal(first, unit_sample(kind, 16, 2, seed=8))
+
+
+def test_sobol_needs_a_power_of_two():
+    body = {"kind": "sobol", "n": 12, "ranges": {"a.b": {"low": 1, "high": 2}}}
+    with pytest.raises(ValueError, match="power of 2 .got 12.; use 8 or 16"):
+        SweepSpec(name="t", experiment="x.yaml", parameters=body)
+
+
+def test_manifest_records_the_design_version(tmp_path):
+    """A sampled sweep drawn by an older algorithm is not resumed with points drawn anew."""
+    path = sweep_spec_file(tmp_path, {"parameters": {"kind": "latin_hypercube", "n": 2,
+                                                     "ranges": {"drugs.allo_default": {
+                                                         "low": "1 nM", "high": "9 nM"}}}})
+    out = tmp_path / "out"
+    prepare(load_sweep(path), path, out)
+    data = json.loads((out / "manifest.json").read_text())
+    assert data["design_version"] == DESIGN_VERSION == 2
+    del data["design_version"]  # as manifests were written before it was recorded
+    (out / "manifest.json").write_text(json.dumps(data))
+    with pytest.raises(UserError, match="drawn with design version 1, this allonet draws "
+                                        "version 2"):
+        prepare(load_sweep(path), path, out)
 
 
 def test_sampled_designs_are_reproducible_in_range_and_unit():

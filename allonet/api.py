@@ -10,6 +10,8 @@ memory or into a run file, read a run file, run and read a sweep.
     same = allonet.read_run("results/my.h5")
     index = allonet.read_sweep("results/allo_seeds")  # column -> array, partial sweeps too
     frame = allonet.load_sweep("results/allo_seeds")  # the same as a pandas DataFrame
+    allonet.run_sweep({"name": "seeds", "experiment": "experiments/bla_theta.yaml",
+                       "seeds": [1, 2, 3]}, "results/seeds")   # a sweep spec as a mapping
 
 Overrides are the ``--set`` paths of the command line, as ``{"path": value}`` or ``"path=value"``
 strings; keyword arguments set top-level experiment fields (``seed=2``, ``device="runtime"``).
@@ -157,16 +159,35 @@ def load_sweep(sweep_dir: str | Path, refresh: bool = False) -> pandas.DataFrame
     return pandas.DataFrame(read_sweep(sweep_dir, refresh))
 
 
-def run_sweep(spec: str | Path, sweep_dir: str | Path | None = None, *,
+def run_sweep(spec: str | Path | Mapping[str, Any], sweep_dir: str | Path | None = None, *,
               quiet: bool = True, **options: Any) -> dict[str, np.ndarray]:
-    """Create or resume the sweep of the sweep spec file ``spec`` in ``sweep_dir`` (default
-    ``results/<name>``), run what is missing and return its index (:func:`read_sweep`).
-    ``options`` are those of :func:`allonet.sweep.run_sweep` (``executor``, ``workers``,
-    ``scheduler``, ``retry_failed``, ...)."""
+    """Create or resume the sweep of ``spec`` in ``sweep_dir`` (default ``results/<name>``),
+    run what is missing and return its index (:func:`read_sweep`).
+
+    ``spec`` is a sweep spec file, or its contents as a mapping (``experiment`` relative to the
+    current folder), which is written to ``<sweep_dir>.yaml`` beside the sweep directory (the
+    spec the manifest names). ``options`` are those of :func:`allonet.sweep.run_sweep`
+    (``executor``, ``workers``, ``scheduler``, ``retry_failed``, ...)."""
     from allonet.sweep import run_sweep as drive_sweep
 
+    if isinstance(spec, Mapping):
+        sweep_dir = Path(sweep_dir or Path("results") / str(spec.get("name", "sweep")))
+        spec = write_sweep_spec(spec, sweep_dir.with_name(f"{sweep_dir.name}.yaml"))
     done_dir, _ = drive_sweep(spec, sweep_dir, quiet=quiet, **options)
     return read_sweep(done_dir)
+
+
+def write_sweep_spec(spec: Mapping[str, Any], path: Path) -> Path:
+    """Write the sweep spec ``spec`` (a mapping as its YAML file holds) to ``path``, with its
+    ``experiment`` made absolute (it was relative to the current folder)."""
+    import yaml
+
+    data = dict(spec)
+    if isinstance(data.get("experiment"), str | Path):
+        data["experiment"] = str(Path(data["experiment"]).resolve())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
 
 
 def override_strings(overrides: Overrides, fields: Mapping[str, Any] | None = None) -> list[str]:
@@ -193,4 +214,4 @@ def _stale(index: Path, folders: Iterable[Path]) -> bool:
 
 
 __all__ = ["Run", "load_spec", "load_sweep", "override_strings", "read_run", "read_sweep", "run",
-           "run_sweep"]
+           "run_sweep", "write_sweep_spec"]

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 import allonet
 from allonet.api import override_strings
 from allonet.cli import main
-from allonet.errors import UserError
+from allonet.errors import SpecError, UserError
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
@@ -101,6 +102,19 @@ def test_load_sweep_is_a_dataframe_of_a_partial_sweep(tmp_path):
     assert list(frame.columns) == list(allonet.read_sweep(sweep))
     assert frame.loc[0, "status"] != "done" and (frame.loc[1:, "status"] == "done").all()
     assert frame["wall_time_s"].iloc[1:].notna().all()
+
+
+def test_run_sweep_takes_a_spec_mapping(tmp_path, monkeypatch):
+    """A sweep spec given as a mapping is written beside the sweep directory (experiment made
+    absolute) and validated like a file: a bad field is one SpecError, before anything runs."""
+    monkeypatch.chdir(REPO)
+    spec = {"name": "demo", "experiment": "experiments/ipsc_dose_response.yaml",
+            "seeds": "many"}
+    with pytest.raises(SpecError, match="seeds"):
+        allonet.run_sweep(spec, tmp_path / "demo")
+    written = yaml.safe_load((tmp_path / "demo.yaml").read_text())
+    assert written == dict(spec, experiment=str(IPSC_SPEC))
+    assert not (tmp_path / "demo").exists()
 
 
 def test_plotting_import_leaves_backend():

@@ -24,6 +24,9 @@ def test_example_notebook_runs_top_to_bottom(monkeypatch):
     # the kernel imports this checkout's allonet, whatever is installed
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
         p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p))
+    # as in Jupyter: the kernel's inline backend (an earlier in-process `allonet` command has
+    # set MPLBACKEND=Agg for the figures it writes)
+    monkeypatch.delenv("MPLBACKEND", raising=False)
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     client = nbclient.NotebookClient(notebook, timeout=900, kernel_name="python3",
                                      resources={"metadata": {"path": str(NOTEBOOK.parent)}})

@@ -5,7 +5,8 @@ memory or into a run file, read a run file, run and read a sweep.
     run = allonet.run("experiments/ipsc_dose_response.yaml", {"protocol.profiles": "[default]"},
                       seed=2)                          # in memory: nothing is written
     times, ids = run.spikes("interneuron", condition=0)   # s, neuron index
-    table = run.readout("ipsc")                       # column -> array; pandas.DataFrame(table)
+    table = run.readout("ipsc")                       # column -> array
+    frame = run.frame("ipsc")                         # the same as a pandas DataFrame
     run.save("results/my.h5")                         # or allonet.run(..., output="results/my.h5")
     same = allonet.read_run("results/my.h5")
     index = allonet.read_sweep("results/allo_seeds")  # column -> array, partial sweeps too
@@ -77,6 +78,10 @@ class Run(store.RunFile):
         if name not in self.readouts:
             raise KeyError(f"no readout {name!r}; this run has: {', '.join(self.readouts)}")
         return self.table(f"readouts/{name}")
+
+    def frame(self, name: str) -> pandas.DataFrame:
+        """The readout table ``name`` as a pandas DataFrame (units in ``self.units``)."""
+        return _pandas("Run.frame").DataFrame(self.readout(name))
 
     def save(self, path: str | Path, overwrite: bool = False) -> Path:
         """Write this run as a run file (atomically; an existing file only with ``overwrite``)
@@ -151,12 +156,16 @@ def load_sweep(sweep_dir: str | Path, refresh: bool = False) -> pandas.DataFrame
     """The index of the sweep in ``sweep_dir`` as a pandas DataFrame, one row per point,
     partial sweeps too (see :func:`read_sweep`; units of the columns are in the sweep's
     ``index.h5``). Needs pandas (``pip install allonet[notebook]``)."""
+    return _pandas("allonet.load_sweep").DataFrame(read_sweep(sweep_dir, refresh))
+
+
+def _pandas(caller: str):  # -> the pandas module (an optional dependency)
     try:
         import pandas
     except ImportError:
-        raise ImportError("allonet.load_sweep needs pandas: pip install 'allonet[notebook]' "
-                          "(or use allonet.read_sweep, which returns column -> array)") from None
-    return pandas.DataFrame(read_sweep(sweep_dir, refresh))
+        raise ImportError(f"{caller} needs pandas: pip install 'allonet[notebook]' (or use the "
+                          f"column -> array tables allonet returns without it)") from None
+    return pandas
 
 
 def run_sweep(spec: str | Path | Mapping[str, Any], sweep_dir: str | Path | None = None, *,

@@ -5,6 +5,7 @@ backend alone; ``allonet --version``."""
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -34,6 +35,9 @@ def test_read_run_spikes_and_readouts():
     assert ids.dtype == np.int64 and times.max() > 1.0  # seconds
     rates = run.readout("cs_rates")
     assert len({len(v) for v in rates.values()}) == 1 and "rate" in rates
+    if importlib.util.find_spec("pandas"):
+        frame = run.frame("cs_rates")
+        assert list(frame.columns) == list(rates) and len(frame) == len(rates["rate"])
     with pytest.raises(KeyError, match="recorded: BA"):
         run.spikes("nope")
     with pytest.raises(KeyError, match="no conditions"):

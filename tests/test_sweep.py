@@ -20,9 +20,16 @@ from allonet.sweep import state
 from allonet.sweep.design import DESIGN_VERSION, design_points, expand, unit_sample
 from allonet.sweep.executors import array_ranges, jobqueue_cluster, write_sbatch
 from allonet.sweep.index import flatten_table
-from allonet.sweep.manifest import _structure_hash, build_manifest, override_text, prepare
+from allonet.sweep.manifest import (
+    Point,
+    _structure_hash,
+    build_manifest,
+    override_text,
+    prepare,
+)
 from allonet.sweep.progress import SweepProgress
 from allonet.sweep.spec import Cluster, SweepSpec, load_sweep
+from allonet.sweep.worker import run_point
 from allonet.units import split_quantity
 from conftest import REPO, run_cli, sweep_spec_file
 
@@ -387,8 +394,18 @@ def test_batch_job_that_cannot_see_the_sweep_directory(tmp_path, form):
                            str(tmp_path / "not_shared")], capture_output=True, text=True,
                           cwd=REPO, check=False)
     assert done.returncode == 2
-    assert done.stderr.count("\n") == 1 and "no such sweep directory on" in done.stderr
+    assert done.stderr.count("\n") == 1 and "no sweep directory (with manifest.json) on" in \
+        done.stderr
     assert "every node shares" in done.stderr
+
+
+def test_worker_on_a_node_without_the_sweep_directory_creates_nothing(tmp_path):
+    """A Dask worker whose node lacks the shared file system fails the attempt with the one
+    line (another worker may take the retry) instead of running into a local folder."""
+    point = Point(0, {}, 1, ["seed=1"], "g", "runs/point-00000.h5")
+    result = run_point(tmp_path / "not_shared", str(REPO / "experiments" / "x.yaml"), point, 3)
+    assert result.status == "failed" and not result.permanent
+    assert "no sweep directory" in result.error and not (tmp_path / "not_shared").exists()
 
 
 @pytest.mark.parametrize("kind", ["slurm", "pbs"])

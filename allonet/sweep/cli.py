@@ -143,8 +143,9 @@ def _cmd_finish(args: argparse.Namespace) -> int:
     from allonet.sweep.driver import summarize
     from allonet.sweep.index import build_index
     from allonet.sweep.manifest import load_manifest
+    from allonet.sweep.worker import check_visible
 
-    manifest = load_manifest(_visible(args.dir))
+    manifest = load_manifest(check_visible(args.dir))
     build_index(args.dir)
     summary = summarize(args.dir, manifest)
     _print_summary(args.dir, summary)
@@ -162,17 +163,6 @@ def _report_if_complete(sweep_dir: Path, summary, spec: Path) -> None:
 
     if summary.complete and load_sweep(spec).summary is not None:
         _write_report(sweep_dir, spec)
-
-
-def _visible(sweep_dir: Path) -> Path:
-    """``sweep_dir``, or a one-line UserError when this machine cannot see it: batch jobs run
-    on other nodes, which see only shared file systems."""
-    if not sweep_dir.is_dir():
-        import socket
-
-        raise UserError(f"{sweep_dir}: no such sweep directory on {socket.gethostname()}; "
-                        f"batch jobs need it on a file system every node shares (not /tmp)")
-    return sweep_dir
 
 
 def _print_summary(sweep_dir: Path, summary, limit: int = 20) -> None:
@@ -219,9 +209,9 @@ def _write_report(sweep_dir: Path, spec: Path | None) -> None:
 
 def _cmd_worker(args: argparse.Namespace) -> int:
     from allonet.sweep.manifest import load_manifest
-    from allonet.sweep.worker import DONE, SKIPPED, work
+    from allonet.sweep.worker import DONE, SKIPPED, check_visible, work
 
-    total = len(load_manifest(_visible(args.dir)).points)
+    total = len(load_manifest(check_visible(args.dir)).points)
     indices = None
     if args.index is not None:
         if args.chunk < 1 or args.index < 0 or args.index * args.chunk >= total:

@@ -25,7 +25,7 @@ import brian2 as b2
 import numpy as np
 from filelock import FileLock
 
-from allonet import cache
+from allonet import cache, toolchain
 from allonet.engine.cached_binary import (
     LAYOUTS,
     REPORT_CODE,
@@ -158,7 +158,8 @@ def _fraction_reporter(progress, index: int, total: int, label: str):
 def _run_standalone(job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]]:
     factory, collect, conditions = job.factory, job.collect, job.conditions
     duration, dt, seed, progress = job.duration, job.dt, job.seed, job.progress
-    family = str(job.structure.get("family", "default"))
+    # Seeding from a sibling reuses its object files: only a sibling of the same toolchain.
+    family = f'{job.structure.get("family", "default")}@{toolchain.key()}'
     key = None if job.fixed is None else layout_key(record.structure_hash, job.fixed)
     record.layout_key = key or ""
     inputs = dict(job.inputs)

@@ -111,8 +111,14 @@ def ipsc_traces_figure(run: RunFile) -> plt.Figure:
 def ipsc_fold_figure(run: RunFile) -> plt.Figure:
     """Fitted IPSC decay fold (tau / tau at 0 nM) vs ALLO concentration per profile, with the
     formula and the literature ranges; single column."""
-    proto = run.spec["experiment"]["protocol"]
     with plt.rc_context(RC):
         fig, ax = plt.subplots(figsize=(SINGLE_COLUMN, 2.6), layout="constrained")
-        _folds(ax, run.table("readouts/ipsc"), proto)
+        draw_ipsc_folds(ax, run)
     return fig
+
+
+def draw_ipsc_folds(ax: plt.Axes, run: RunFile) -> plt.Axes:
+    """Draw :func:`ipsc_fold_figure`'s panel (decay fold vs ALLO in nM, per profile) into
+    ``ax`` and return it."""
+    _folds(ax, run.table("readouts/ipsc"), run.spec["experiment"]["protocol"])
+    return ax

@@ -65,3 +65,13 @@ bench: setup
 .PHONY: figures
 figures: setup
 	$(PY) experiments/figures/make_figures.py
+
+# constraints/tested.txt: the exact versions of the environment the science tests last passed
+# in (`make constraints` after a green `make test`); install them with
+# `pip install -e '.[dev]' -c constraints/tested.txt`. The floors are not kept in a file:
+# `python tools/floors.py 3.12` writes them from pyproject.toml (tests/test_packaging.py).
+.PHONY: constraints
+constraints: setup-dev
+	@{ echo "# pip freeze of the venv the science tests last passed in (make constraints)"; \
+	   echo "# Python $$($(PY) -c 'import platform; print(platform.python_version())'), $$(date -u +%F), allonet $$(git rev-parse --short HEAD)"; \
+	   $(PY) -m pip freeze --exclude-editable; } > constraints/tested.txt

@@ -6,13 +6,15 @@ The Python front door (:mod:`allonet.api`):
 - :func:`load_spec` — an experiment spec and its network, validated, with ``--set`` overrides;
 - :func:`run` — simulate it, in memory (a :class:`Run`) or into a run file (``output=``);
 - :func:`read_run` — a run file as a :class:`Run` (``spikes``, ``readout``, ``data``, ``save``);
-- :func:`run_sweep`, :func:`read_sweep` — run a sweep spec; a sweep's index as column -> array.
+- :func:`run_sweep`, :func:`read_sweep`, :func:`load_sweep` — run a sweep spec; a sweep's index
+  as column -> array, or as a pandas DataFrame.
 
 Importing allonet is cheap: Brian2 is loaded by the first call that needs it.
 """
 
-from allonet.api import Run, load_spec, read_run, read_sweep, run, run_sweep
+from allonet.api import Run, load_spec, load_sweep, read_run, read_sweep, run, run_sweep
 
 __version__ = "0.1.0"
 
-__all__ = ["Run", "__version__", "load_spec", "read_run", "read_sweep", "run", "run_sweep"]
+__all__ = ["Run", "__version__", "load_spec", "load_sweep", "read_run", "read_sweep", "run",
+           "run_sweep"]

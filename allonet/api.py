@@ -5,10 +5,14 @@ memory or into a run file, read a run file, run and read a sweep.
     run = allonet.run("experiments/ipsc_dose_response.yaml", {"protocol.profiles": "[default]"},
                       seed=2)                          # in memory: nothing is written
     times, ids = run.spikes("interneuron", condition=0)   # s, neuron index
-    table = run.readout("ipsc")                       # column -> array; pandas.DataFrame(table)
+    table = run.readout("ipsc")                       # column -> array
+    frame = run.frame("ipsc")                         # the same as a pandas DataFrame
     run.save("results/my.h5")                         # or allonet.run(..., output="results/my.h5")
     same = allonet.read_run("results/my.h5")
     index = allonet.read_sweep("results/allo_seeds")  # column -> array, partial sweeps too
+    frame = allonet.load_sweep("results/allo_seeds")  # the same as a pandas DataFrame
+    allonet.run_sweep({"name": "seeds", "experiment": "experiments/bla_theta.yaml",
+                       "seeds": [1, 2, 3]}, "results/seeds")   # a sweep spec as a mapping
 
 Overrides are the ``--set`` paths of the command line, as ``{"path": value}`` or ``"path=value"``
 strings; keyword arguments set top-level experiment fields (``seed=2``, ``device="runtime"``).
@@ -29,6 +33,8 @@ import numpy as np
 from allonet import store
 
 if TYPE_CHECKING:
+    import pandas
+
     from allonet.spec import ResolvedSpecs
 
 Overrides = Mapping[str, Any] | Iterable[str] | None
@@ -72,6 +78,10 @@ class Run(store.RunFile):
         if name not in self.readouts:
             raise KeyError(f"no readout {name!r}; this run has: {', '.join(self.readouts)}")
         return self.table(f"readouts/{name}")
+
+    def frame(self, name: str) -> pandas.DataFrame:
+        """The readout table ``name`` as a pandas DataFrame (units in ``self.units``)."""
+        return _pandas("Run.frame").DataFrame(self.readout(name))
 
     def save(self, path: str | Path, overwrite: bool = False) -> Path:
         """Write this run as a run file (atomically; an existing file only with ``overwrite``)
@@ -142,16 +152,51 @@ def read_sweep(sweep_dir: str | Path, refresh: bool = False) -> dict[str, np.nda
     return read_index(index)
 
 
-def run_sweep(spec: str | Path, sweep_dir: str | Path | None = None, *,
+def load_sweep(sweep_dir: str | Path, refresh: bool = False) -> pandas.DataFrame:
+    """The index of the sweep in ``sweep_dir`` as a pandas DataFrame, one row per point,
+    partial sweeps too (see :func:`read_sweep`; units of the columns are in the sweep's
+    ``index.h5``). Needs pandas (``pip install allonet[notebook]``)."""
+    return _pandas("allonet.load_sweep").DataFrame(read_sweep(sweep_dir, refresh))
+
+
+def _pandas(caller: str):  # -> the pandas module (an optional dependency)
+    try:
+        import pandas
+    except ImportError:
+        raise ImportError(f"{caller} needs pandas: pip install 'allonet[notebook]' (or use the "
+                          f"column -> array tables allonet returns without it)") from None
+    return pandas
+
+
+def run_sweep(spec: str | Path | Mapping[str, Any], sweep_dir: str | Path | None = None, *,
               quiet: bool = True, **options: Any) -> dict[str, np.ndarray]:
-    """Create or resume the sweep of the sweep spec file ``spec`` in ``sweep_dir`` (default
-    ``results/<name>``), run what is missing and return its index (:func:`read_sweep`).
-    ``options`` are those of :func:`allonet.sweep.run_sweep` (``executor``, ``workers``,
-    ``scheduler``, ``retry_failed``, ...)."""
+    """Create or resume the sweep of ``spec`` in ``sweep_dir`` (default ``results/<name>``),
+    run what is missing and return its index (:func:`read_sweep`).
+
+    ``spec`` is a sweep spec file, or its contents as a mapping (``experiment`` relative to the
+    current folder), which is written to ``<sweep_dir>.yaml`` beside the sweep directory (the
+    spec the manifest names). ``options`` are those of :func:`allonet.sweep.run_sweep`
+    (``executor``, ``workers``, ``scheduler``, ``retry_failed``, ...)."""
     from allonet.sweep import run_sweep as drive_sweep
 
+    if isinstance(spec, Mapping):
+        sweep_dir = Path(sweep_dir or Path("results") / str(spec.get("name", "sweep")))
+        spec = write_sweep_spec(spec, sweep_dir.with_name(f"{sweep_dir.name}.yaml"))
     done_dir, _ = drive_sweep(spec, sweep_dir, quiet=quiet, **options)
     return read_sweep(done_dir)
+
+
+def write_sweep_spec(spec: Mapping[str, Any], path: Path) -> Path:
+    """Write the sweep spec ``spec`` (a mapping as its YAML file holds) to ``path``, with its
+    ``experiment`` made absolute (it was relative to the current folder)."""
+    import yaml
+
+    data = dict(spec)
+    if isinstance(data.get("experiment"), str | Path):
+        data["experiment"] = str(Path(data["experiment"]).resolve())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
 
 
 def override_strings(overrides: Overrides, fields: Mapping[str, Any] | None = None) -> list[str]:
@@ -177,4 +222,5 @@ def _stale(index: Path, folders: Iterable[Path]) -> bool:
                for f in folder.iterdir())
 
 
-__all__ = ["Run", "load_spec", "override_strings", "read_run", "read_sweep", "run", "run_sweep"]
+__all__ = ["Run", "load_spec", "load_sweep", "override_strings", "read_run", "read_sweep", "run",
+           "run_sweep", "write_sweep_spec"]

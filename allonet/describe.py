@@ -19,6 +19,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from allonet.model import equations as eq
 from allonet.model.neurons import NEURON_MODELS, membrane_equations
 from allonet.model.synapses import SYNAPSE_MODELS
+from allonet.pharmacology import DRUGS
 from allonet.resources import RATE_GUESS_HZ, Estimate, estimate, format_bytes
 from allonet.spec import ResolvedSpecs
 from allonet.units import UnitParseError, parse_quantity
@@ -26,7 +27,8 @@ from allonet.units import UnitParseError, parse_quantity
 # Keys whose values are names or prose, never parameters needing a source.
 _NOT_PARAMETERS = {"name", "description", "kind", "network", "model", "method", "region",
                    "regions", "source", "target", "synapse", "input", "connect", "profiles",
-                   "allo_profile", "profile", "device", "benzodiazepine_name", "gamma2"}
+                   "allo_profile", "profile", "device", "gamma2"} | {
+                      d.profile_field for d in DRUGS.values() if d.profile_field}
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ def describe(specs: ResolvedSpecs) -> str:
         ["Populations", ", ".join(f"{k} ({v.n} x {v.model.upper()})"
                                   for k, v in net.populations.items())],
         ["Inputs", ", ".join(f"{k} ({v.kind}, n={v.n})" for k, v in net.inputs.items()) or "none"],
-        ["Regions (ALLO compartments)", ", ".join(net.regions)],
+        ["Regions (drug compartments)", ", ".join(net.regions)],
         ["Synapse types", ", ".join(f"{k} ({v.kind})" for k, v in net.synapses.items())],
         ["Integration", f"{net.integration.method}, dt = {net.integration.dt}"],
         ["Protocol", specs.experiment.protocol.kind if specs.experiment else "-"],
@@ -141,6 +143,7 @@ def describe(specs: ResolvedSpecs) -> str:
         [k, c.source, c.target, c.synapse, c.connect, f"{c.p:g}", c.weight, c.delay,
          f"{size.synapses_by_projection[k]:,}"] for k, c in net.projections.items()])
     lines += ["", *_resources(size, recorded=specs.experiment is not None)]
+    lines += ["", *_drugs()]
     lines += ["", "## Neuron and synapse equations (Brian2)", "", "```"]
     for model in dict.fromkeys(p.model for p in net.populations.values()):
         entry = NEURON_MODELS[model]
@@ -153,7 +156,7 @@ def describe(specs: ResolvedSpecs) -> str:
         lines += ["", f"# synapse type {name} ({syn.kind})",
                   SYNAPSE_MODELS[syn.kind].equations(name, False).strip()]
     lines += ["", "# drug update, per concentration sample", eq.drug_update_code({
-        n: s.gamma2 for n, s in net.synapses.items() if SYNAPSE_MODELS[s.kind].allo_scaled}),
+        n: s.gamma2 for n, s in net.synapses.items() if SYNAPSE_MODELS[s.kind].drug_scaled}),
         "```", ""]
     lines += _plasticity(specs)
     files = [("Network parameters", specs.network_path)]
@@ -165,6 +168,16 @@ def describe(specs: ResolvedSpecs) -> str:
             [f"`{p.path}`", p.value, p.source or "**MISSING**"] for p in parameters(path)])
         lines.append("")
     return "\n".join(lines)
+
+
+def _drugs() -> list[str]:
+    """Drugs section: every registered drug (:data:`allonet.pharmacology.DRUGS`), the experiment
+    field that sets it and the receptor property each of its effects scales."""
+    rows = [[drug.name, f"`drugs.{drug.spec_field}`", ", ".join(
+        f"{e.target} ({e.receptors}{'' if e.variable is None else ': ' + e.variable})"
+        for e in drug.effects)] for drug in DRUGS.values()]
+    return ["## Drugs", "", *_table(["Drug", "Concentrations (nM per region)",
+                                     "Effects (receptors: factor)"], rows)]
 
 
 def _resources(size: Estimate, recorded: bool) -> list[str]:

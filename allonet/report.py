@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from allonet.pharmacology import DRUGS
+from allonet.spec.experiment import IpscDoseResponse
 from allonet.store import RunFile
+
+SWEPT, SWEPT_COLUMN = IpscDoseResponse.swept_drug, IpscDoseResponse.swept_column
 
 
 def metadata_table(run: RunFile) -> str:
@@ -35,16 +39,17 @@ def ipsc_table(run: RunFile) -> str:
     """Fitted decay (ms) and fold per concentration (rows) and profile (columns)."""
     table = run.table("readouts/ipsc")
     profiles = list(dict.fromkeys(table["profile"]))
-    concentrations = sorted(set(table["allo_nM"].tolist()))
-    header = f"{'ALLO (nM)':>10} " + " ".join(f"{p + ' τ(ms) fold':>20}" for p in profiles)
+    concentrations = sorted(set(table[SWEPT_COLUMN].tolist()))
+    header = f"{DRUGS[SWEPT].label + ' (nM)':>10} " + " ".join(f"{p + ' τ(ms) fold':>20}"
+                                                               for p in profiles)
     header += f" {'peak (pA)':>10} {'rise (ms)':>10}"
     lines = [header, "-" * len(header)]
     for c in concentrations:
         cells = []
         for p in profiles:
-            row = np.nonzero((table["allo_nM"] == c) & (table["profile"] == p))[0][0]
+            row = np.nonzero((table[SWEPT_COLUMN] == c) & (table["profile"] == p))[0][0]
             cells.append(f"{table['tau_decay'][row] * 1e3:12.2f} {table['fold'][row]:7.2f}")
-        first = np.nonzero((table["allo_nM"] == c) & (table["profile"] == profiles[0]))[0][0]
+        first = np.nonzero((table[SWEPT_COLUMN] == c) & (table["profile"] == profiles[0]))[0][0]
         peak_pA, rise_ms = table["peak"][first] * 1e12, table["rise_10_90"][first] * 1e3
         cells.append(f"{peak_pA:10.2f} {rise_ms:10.3f}")
         lines.append(f"{c:>10g} " + " ".join(cells))

@@ -24,7 +24,6 @@ from allonet.errors import MemoryLimitError, UserError
 from allonet.spec import ResolvedSpecs
 from allonet.spec.experiment import ExperimentSpec
 from allonet.spec.network import NetworkSpec, Projection, scaled
-from allonet.units import to_seconds
 
 #: Assumed mean rate (Hz) of every recorded cell: the main experiment's populations average
 #: 7.4 Hz (seed 1, 2026-12-04); a run far above it records more spikes than estimated.
@@ -160,52 +159,26 @@ def expected_synapses(network: NetworkSpec, projection: Projection) -> float:
     return projection.p * (n_pre * n_post * mean - diagonal)
 
 
-def _as_simulated(network: NetworkSpec, experiment: ExperimentSpec | None) -> NetworkSpec:
-    """The network the protocol builds (the IPSC protocol keeps one target cell per profile)."""
-    if experiment is not None and experiment.protocol.kind == "ipsc_dose_response":
-        from allonet.protocols.ipsc_dose_response import one_cell_per_profile
+def _protocol(experiment: ExperimentSpec):
+    """The module of the experiment's protocol kind (imported here: it imports Brian2)."""
+    from allonet.protocols import PROTOCOLS
 
-        return one_cell_per_profile(network, experiment.protocol)
-    return network
-
-
-def _recording(network: NetworkSpec, experiment: ExperimentSpec | None
-               ) -> tuple[float, int, int]:
-    """Simulated seconds, cells whose spikes are recorded, and recorded state values."""
-    if experiment is None:
-        return 0.0, 0, 0
-    proto = experiment.protocol
-    populations = sum(p.n for p in network.populations.values())
-    if proto.kind == "ipsc_dose_response":
-        duration = to_seconds(proto.duration)
-        steps = round(duration / to_seconds(network.integration.dt))
-        runs = len(proto.concentrations)
-        return duration * runs, network.inputs[proto.input].n, runs * len(proto.profiles) * steps
-    if proto.kind == "background":
-        duration = to_seconds(proto.duration)
-        lfp = proto.lfp
-        samples = 0 if lfp is None else round(
-            lfp.cells * len(lfp.channels) * duration / to_seconds(lfp.interval))
-        return duration, populations, samples
-    from allonet.protocols.schedule import timeline
-
-    duration = timeline(proto).duration
-    every = to_seconds(proto.weight_sample_interval)
-    plastic = sum(p.n for p in network.populations.values() if p.coincidence is not None)
-    # each weight sample event records t, i, w_cs and w_ctx per plastic neuron
-    return duration, populations, round(4 * plastic * duration / every)
+    return PROTOCOLS[experiment.protocol.kind]
 
 
 def estimate(network: NetworkSpec, experiment: ExperimentSpec | None = None) -> Estimate:
     """Expected size and memory of a run of ``experiment`` on ``network`` (already scaled, as
     :func:`allonet.spec.load_experiment` returns it); without an experiment, of the network
     alone (nothing recorded)."""
-    net = _as_simulated(network, experiment)
+    protocol = None if experiment is None else _protocol(experiment)
+    net = network if protocol is None else protocol.simulated_network(network,
+                                                                      experiment.protocol)
     per_projection = {k: round(expected_synapses(net, p)) for k, p in net.projections.items()}
     neurons = sum(p.n for p in net.populations.values())
     inputs = sum(i.n for i in net.inputs.values())
     synapses = sum(per_projection.values())
-    simulated, recorded_cells, samples = _recording(net, experiment)
+    simulated, recorded_cells, samples = (0.0, 0, 0) if protocol is None else \
+        protocol.recorded_size(net, experiment.protocol)
     spikes = round(recorded_cells * RATE_GUESS_HZ * simulated)
     memory = (BASE_BYTES + BYTES_PER_CELL * (neurons + inputs) + BYTES_PER_SYNAPSE * synapses
               + BYTES_PER_SPIKE * spikes + BYTES_PER_SAMPLE * samples)

@@ -62,5 +62,6 @@ def simulate(specs: ResolvedSpecs, overrides: list[str] | None = None,
         created_utc=provenance.now_utc(), host=provenance.host(), versions=provenance.versions(),
         wall_time_s=time.perf_counter() - start,
         spec_file=provenance.portable_path(specs.experiment_path),
+        build={**run.attrs.get("build", {}), **provenance.build_environment()},
     )
     return run

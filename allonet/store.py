@@ -15,8 +15,9 @@ Layout (every dataset has a ``unit`` attribute; "1" means dimensionless):
     /traces/<population>/   sampled state variables, (condition, neuron, time) with t (s)
     /readouts/<name>/<col>  analysis tables computed from this file
 
-The file is written to a temporary name beside the target and renamed into place, so a reader never
-sees a half-written run; a file left by a killed writer is removed by the next write.
+The file is written to a temporary name beside the target (naming the writer's process and host),
+flushed to disk and renamed into place, so a reader never sees a half-written run; a file left by
+a killed writer is removed by the next write.
 
 A *table file* (:func:`write_table_file`, e.g. a sweep's ``index.h5``) holds text attributes on
 its root and datasets with ``unit`` attributes, written atomically the same way.
@@ -27,7 +28,9 @@ from __future__ import annotations
 import errno
 import json
 import os
+import socket
 import tempfile
+import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,19 +112,27 @@ def write_run(path: str | Path, run: RunData, overwrite: bool = False) -> Path:
     check_writable(path, overwrite)
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(path)
-    tmp = path.with_name(f"{_TMP_MARK}{path.name}.{os.getpid()}")
+    tmp = path.with_name(f"{_TMP_MARK}{path.name}.{os.getpid()}@{_host()}")
     _write_atomic(path, tmp, lambda h5: _write_contents(h5, run))
     return path
 
 
+def _host() -> str:
+    """This machine's name as temporaries carry it (a shared folder sees several hosts)."""
+    return socket.gethostname().replace("/", "_").replace("@", "_") or "localhost"
+
+
 def _write_atomic(path: Path, tmp: Path, fill: Callable[[h5py.File], None]) -> None:
-    """Write a new HDF5 file at ``tmp`` with ``fill``, then rename it to ``path``. A failed
-    write (a full disk, a vanished folder) removes the temporary, leaves whatever was at
-    ``path`` untouched and raises a one-line UserError."""
+    """Write a new HDF5 file at ``tmp`` with ``fill``, flush it to disk, then rename it to
+    ``path`` (and flush the folder), so that a crash of the machine leaves the old file or the
+    whole new one. A failed write (a full disk, a vanished folder) removes the temporary,
+    leaves whatever was at ``path`` untouched and raises a one-line UserError."""
     try:
         with h5py.File(tmp, "w") as h5:
             fill(h5)
+        _fsync(tmp)
         os.replace(tmp, path)
+        _fsync(path.parent)
     except OSError as error:
         reason = error.strerror or str(error).splitlines()[0]
         hint = ("free some disk space or write elsewhere" if error.errno == errno.ENOSPC
@@ -133,16 +144,47 @@ def _write_atomic(path: Path, tmp: Path, fill: Callable[[h5py.File], None]) -> N
             tmp.unlink()
 
 
+def _fsync(path: Path) -> None:
+    """Flush ``path`` (a file or a folder) to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError as error:
+        # some file systems (and folders on some) cannot be synced; the rename still holds
+        if error.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)
+
+
+#: Age (s) after which a temporary of another host counts as abandoned: its writer's
+#: process cannot be asked from here, and a run file is written in seconds.
+FOREIGN_TMP_AGE_S = 24 * 3600
+
+
 def remove_stale_temporaries(path: Path) -> list[Path]:
-    """Delete temporaries of ``path`` whose writing process no longer exists."""
-    removed = []
-    for tmp in path.parent.glob(f"{_TMP_MARK}{path.name}.*"):
-        pid = tmp.name.rsplit(".", 1)[-1]
-        if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
+    """Delete temporaries of ``path`` left by writers that no longer run: a process of this
+    host that has ended, or a temporary of another host older than
+    :data:`FOREIGN_TMP_AGE_S`."""
+    removed, prefix = [], f"{_TMP_MARK}{path.name}."
+    for tmp in path.parent.glob(f"{prefix}*"):
+        if not _abandoned(tmp.name[len(prefix):], tmp):
             continue
         tmp.unlink(missing_ok=True)
         removed.append(tmp)
     return removed
+
+
+def _abandoned(writer: str, tmp: Path) -> bool:
+    """Whether the writer ``<pid>@<host>`` (or a bare pid, as older versions named it) of
+    ``tmp`` is gone."""
+    pid, _, host = writer.partition("@")
+    if host and host != _host():
+        try:
+            return time.time() - tmp.stat().st_mtime > FOREIGN_TMP_AGE_S
+        except OSError:
+            return False
+    return not (pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid())
 
 
 def _alive(pid: int) -> bool:

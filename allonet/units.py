@@ -6,24 +6,20 @@ terms raise them to non-integer powers, which dimensioned quantities cannot do.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
 
 import brian2 as b2
 from brian2.units.fundamentalunits import DimensionMismatchError, get_dimensions
 
-# Units a spec may use, by symbol. Molar concentrations are dimensionless numbers in nM.
-_UNITS: dict[str, b2.Quantity] = {
-    "s": b2.second, "ms": b2.ms, "us": b2.us, "min": 60 * b2.second, "h": 3600 * b2.second,
-    "day": 86400 * b2.second, "d": 86400 * b2.second,
-    "V": b2.volt, "mV": b2.mV,
-    "S": b2.siemens, "mS": b2.msiemens, "uS": b2.usiemens, "nS": b2.nsiemens, "pS": b2.psiemens,
-    "A": b2.amp, "nA": b2.nA, "pA": b2.pA,
-    "F": b2.farad, "uF": b2.ufarad, "nF": b2.nfarad, "pF": b2.pfarad,
-    "ohm": b2.ohm, "Mohm": b2.Mohm, "Gohm": b2.Gohm,
-    "Hz": b2.Hz, "kHz": b2.kHz,
-    "mM": b2.mmolar, "uM": b2.umolar, "nM": b2.nmolar, "pM": b2.pmolar, "M": b2.molar,
+#: Clock units Brian2 does not define (protocols span hours and days).
+_CLOCK_UNITS: dict[str, b2.Quantity] = {
+    "min": 60 * b2.second, "h": 3600 * b2.second, "day": 86400 * b2.second,
+    "d": 86400 * b2.second,
 }
-_MOLAR_IN_NM = {"M": 1e9, "mM": 1e6, "uM": 1e3, "µM": 1e3, "nM": 1.0, "pM": 1e-3}
+#: Shown when a unit is unknown and nothing known is close to it.
+_EXAMPLES = "ms, mV, nS, pA, pF, Mohm, Hz, nM, min, h"
 #: ``<number> <unit>``: the one pattern of a quantity written as text (the unit may be absent).
 _PATTERN = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-zµ]*)\s*$")
 
@@ -66,9 +62,25 @@ def parse_quantity(text: str | float | int) -> b2.Quantity:
     number, unit = split[0], split[1].replace("µ", "u")
     if not unit:
         return b2.Quantity(number)
-    if unit not in _UNITS:
-        raise UnitParseError(f"unknown unit {unit!r}; known units: {', '.join(_UNITS)}")
-    return number * _UNITS[unit]
+    units = _unit_namespace()
+    if unit not in units:
+        close = difflib.get_close_matches(unit, units, n=4)
+        hint = f"did you mean {', '.join(close)}?" if close else f"e.g. {_EXAMPLES}"
+        raise UnitParseError(f"unknown unit {unit!r} (Brian2's units and min, h, day); {hint}")
+    return number * units[unit]
+
+
+@functools.cache
+def _unit_namespace() -> dict[str, b2.Quantity]:
+    """Every unit Brian2 knows, by name (``nsiemens``, ``nmolar``) and by symbol (``nS``,
+    ``nM``, ``s``), plus :data:`_CLOCK_UNITS`."""
+    from brian2.core.namespace import DEFAULT_UNITS
+    from brian2.units import allunits
+    from brian2.units.fundamentalunits import Unit
+
+    named = {k: v for k, v in vars(allunits).items() if isinstance(v, Unit)} | DEFAULT_UNITS
+    by_symbol = {unit.dispname: unit for unit in named.values()}
+    return by_symbol | named | _CLOCK_UNITS
 
 
 def parse_dimensioned(text: str | float | int, dimension: str) -> b2.Quantity:

@@ -1,9 +1,11 @@
-"""The Python front door (``allonet.run``, ``read_run``, ``read_sweep``, ``load_spec``): a run
-in memory writes nothing and holds what its run file would; run files and sweeps read back as
-arrays; importing plotting leaves Matplotlib's backend alone; ``allonet --version``."""
+"""The Python front door (``allonet.run``, ``read_run``, ``read_sweep``, ``load_sweep``,
+``load_spec``): a run in memory writes nothing and holds what its run file would; run files and
+sweeps read back as arrays (a sweep also as a DataFrame); importing plotting leaves Matplotlib's
+backend alone; ``allonet --version``."""
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -11,11 +13,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 import allonet
 from allonet.api import override_strings
 from allonet.cli import main
-from allonet.errors import UserError
+from allonet.errors import SpecError, UserError
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
@@ -32,6 +35,9 @@ def test_read_run_spikes_and_readouts():
     assert ids.dtype == np.int64 and times.max() > 1.0  # seconds
     rates = run.readout("cs_rates")
     assert len({len(v) for v in rates.values()}) == 1 and "rate" in rates
+    if importlib.util.find_spec("pandas"):
+        frame = run.frame("cs_rates")
+        assert list(frame.columns) == list(rates) and len(frame) == len(rates["rate"])
     with pytest.raises(KeyError, match="recorded: BA"):
         run.spikes("nope")
     with pytest.raises(KeyError, match="no conditions"):
@@ -89,6 +95,30 @@ def test_read_sweep_partial_and_refreshed(tmp_path):
     assert len({len(v) for v in table.values()}) == 1
     assert {"point", "status", "seed"} <= set(table)
     assert list(table) == list(allonet.read_sweep(sweep, refresh=True))
+
+
+def test_load_sweep_is_a_dataframe_of_a_partial_sweep(tmp_path):
+    pandas = pytest.importorskip("pandas")
+    sweep = shutil.copytree(DATA / "sweep", tmp_path / "sweep")
+    (sweep / "runs" / "point-00000.h5").unlink()  # one point not run (yet)
+    frame = allonet.load_sweep(sweep, refresh=True)
+    assert isinstance(frame, pandas.DataFrame) and len(frame) == 12
+    assert list(frame.columns) == list(allonet.read_sweep(sweep))
+    assert frame.loc[0, "status"] != "done" and (frame.loc[1:, "status"] == "done").all()
+    assert frame["wall_time_s"].iloc[1:].notna().all()
+
+
+def test_run_sweep_takes_a_spec_mapping(tmp_path, monkeypatch):
+    """A sweep spec given as a mapping is written beside the sweep directory (experiment made
+    absolute) and validated like a file: a bad field is one SpecError, before anything runs."""
+    monkeypatch.chdir(REPO)
+    spec = {"name": "demo", "experiment": "experiments/ipsc_dose_response.yaml",
+            "seeds": "many"}
+    with pytest.raises(SpecError, match="seeds"):
+        allonet.run_sweep(spec, tmp_path / "demo")
+    written = yaml.safe_load((tmp_path / "demo.yaml").read_text())
+    assert written == dict(spec, experiment=str(IPSC_SPEC))
+    assert not (tmp_path / "demo").exists()
 
 
 def test_plotting_import_leaves_backend():

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from allonet import cache
+from allonet import cache, toolchain
 from allonet.engine import DIRECT_VARIABLE
 from allonet.engine.cached_binary import binary_intact, load_layout
 from allonet.store import read_run
@@ -119,3 +119,23 @@ def test_corrupted_binary_is_relinked_never_run(full_and_direct, tmp_path, monke
     assert rerun.data.keys() == direct.data.keys()
     for key, value in direct.data.items():
         np.testing.assert_array_equal(value, rerun.data[key], err_msg=key)
+
+
+def test_binary_built_for_another_cpu_is_not_reused(tmp_path, monkeypatch):
+    """Brian2 compiles with -march=native: a node whose CPU flags differ gets its own project
+    (another structure hash) and compiles it, never starting, or seeding its object files
+    from, the binary built for the other CPU (in an empty cache of its own)."""
+    monkeypatch.setenv("ALLONET_CACHE", str(tmp_path / "cache"))
+    small = ["--set", "protocol.profiles=[default]", "--set", "protocol.concentrations=[0 nM]"]
+    first = _run(tmp_path / "first.h5", *small).attrs["build"]
+    again = _run(tmp_path / "again.h5", *small).attrs["build"]
+    assert first["compiled"] and again["direct"] and again["project_dir"] == first["project_dir"]
+    assert first["cpu_flags"] == toolchain.cpu_flags()  # the run file records its toolchain
+    assert {"sympy", "cython", "compiler", "compile_flags", "cpu"} <= set(first)
+    monkeypatch.setattr(toolchain, "cpu_flags", lambda: "0123456789abcdef")  # another node
+    other = _run(tmp_path / "other.h5", *small).attrs["build"]
+    assert other["cpu_flags"] == "0123456789abcdef"
+    assert other["structure_hash"] != first["structure_hash"]
+    assert other["compiled"] is True and other["direct"] is False
+    projects = sorted(p.name for p in (tmp_path / "cache" / "standalone").iterdir() if p.is_dir())
+    assert projects == sorted([first["structure_hash"], other["structure_hash"]])

@@ -18,6 +18,6 @@ def test_spec_devices_are_the_registered_back_ends():
 
 
 def test_unknown_device_names_the_known_ones():
-    condition = Condition("c", np.zeros((1, 1)), np.zeros((1, 1)))
+    condition = Condition("c", {"allo": np.zeros((1, 1)), "bz": np.zeros((1, 1))})
     with pytest.raises(ValueError, match="unknown device 'gpu'; known: \\['runtime', 'standalone'"):
         run_conditions("gpu", None, None, [condition], 0.1, 1e-4, 1, {})

@@ -30,8 +30,8 @@ DT = 25e-6
 def _simulate(overrides, allo, bz, duration, monitor=("I_gaba_a",)):
     net = load_network(NETWORK, overrides)
 
-    def factory(a, z):
-        model = build_model(net, a, z, sample_dt=sample_dt)
+    def factory(drugs):
+        model = build_model(net, drugs, sample_dt=sample_dt)
         return model, {"m": b2.StateMonitor(model.groups["post"], list(monitor), record=True,
                                             name="m")}
 
@@ -39,8 +39,9 @@ def _simulate(overrides, allo, bz, duration, monitor=("I_gaba_a",)):
         return {name: recording["m"][name][0] for name in monitor} | {"t": recording["m"]["t"]}
 
     sample_dt = duration / allo.shape[0]
-    [result], _ = run_conditions("runtime", factory, collect, [Condition("c", allo, bz)],
-                                 duration, DT, seed=1, structure={"test": "drugs"})
+    condition = Condition("c", {"allo": allo, "bz": bz})
+    [result], _ = run_conditions("runtime", factory, collect, [condition], duration, DT, seed=1,
+                                 structure={"test": "drugs"})
     return result
 
 
@@ -103,9 +104,10 @@ def test_population_wide_values_are_shared_and_profiles_can_be_per_neuron():
     # state per neuron.
     net = load_network(NETWORK)
     zeros = np.zeros((1, len(net.regions)))
-    shared = build_model(net, zeros, zeros, sample_dt=0.1)
+    shared = build_model(net, {"allo": zeros, "bz": zeros}, sample_dt=0.1)
     assert all(_scalar_flags(shared, "post", PARAMETERS + DRUG_STATE).values())
-    own = build_model(net, zeros, zeros, sample_dt=0.1, per_neuron_drugs=frozenset({"post"}))
+    own = build_model(net, {"allo": zeros, "bz": zeros}, sample_dt=0.1,
+                      per_neuron_drugs=frozenset({"post"}))
     flags = _scalar_flags(own, "post", PARAMETERS + DRUG_STATE)
     assert all(flags[name] for name in ["C", "gL", "EL", "tau0_gaba_a", "E_gaba_a"]), flags
     assert not any(flags[name] for name in DRUG_STATE + ["region_id", "allo_ec50"]), flags

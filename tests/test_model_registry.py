@@ -3,6 +3,7 @@ builder gives Brian2 exactly the entries' text."""
 
 from __future__ import annotations
 
+import re
 import typing
 
 import brian2 as b2
@@ -26,7 +27,7 @@ def test_every_model_the_spec_allows_has_an_entry():
 
 
 def test_unknown_neuron_model_names_the_known_ones():
-    with pytest.raises(ValueError, match="known: \\['adex', 'lif'\\]"):
+    with pytest.raises(ValueError, match=re.escape("known: ['adex', 'eif', 'lif']")):
         neuron_model("izhikevich")
 
 
@@ -37,9 +38,17 @@ def test_builder_uses_the_entry_of_the_population_model(model):
     net = load_experiment(IPSC_SPEC, overrides).network
     b2.start_scope()
     zeros = np.zeros((1, len(net.regions)))
-    group = build_model(net, zeros, zeros, sample_dt=0.1).groups["post"]
+    group = build_model(net, {"allo": zeros, "bz": zeros}, sample_dt=0.1).groups["post"]
     entry = NEURON_MODELS[model]
     assert group.events["spike"] == entry.threshold
     expected = b2.Equations(membrane_equations(model, clamped=False) + "I_syn : amp")
     for name in expected.names - {"I_syn"}:  # I_syn: a placeholder here, the sum in the group
         assert str(group.user_equations[name]) == str(expected[name]), name
+
+
+def test_models_that_read_delta_t_are_the_spec_exponential_models():
+    from allonet.spec.network import EXPONENTIAL_MODELS
+
+    reads = {name for name, entry in NEURON_MODELS.items()
+             if any(field == "DeltaT" for _, field in entry.parameters)}
+    assert reads == EXPONENTIAL_MODELS

@@ -112,6 +112,20 @@ def test_raster_has_a_band_per_population():
     assert spikes > 1000
 
 
+@pytest.mark.parametrize(("draw", "path"), [("activity.draw_raster", FEAR),
+                                             ("ipsc.draw_ipsc_folds", IPSC)])
+def test_drawing_into_a_given_axes(draw, path):
+    """The public drawers fill the caller's Axes and touch nothing else of its figure."""
+    import importlib
+
+    module, name = draw.split(".")
+    drawer = getattr(importlib.import_module(f"allonet.plotting.{module}"), name)
+    fig, (left, right) = plt.subplots(1, 2)
+    assert drawer(left, read_run(path)) is left
+    assert left.has_data() and not right.has_data() and len(fig.axes) == 2
+    plt.close(fig)
+
+
 def test_rates_panels_match_population_rates():
     """The plotted session-mean rate of each population equals its spike count / (n * duration)."""
     run = read_run(FEAR)

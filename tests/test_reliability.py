@@ -346,9 +346,13 @@ def test_full_disk_keeps_the_previous_output_and_leaves_no_temporary(tmp_path, m
 
 def test_full_disk_during_a_run_is_one_line_from_the_command(tmp_path, monkeypatch, capsys):
     """The whole command, its simulation replaced by a canned result: exit 2, one line."""
-    from allonet.protocols import PROTOCOLS
+    from allonet.protocols import PROTOCOLS, ipsc_dose_response
 
     class Canned:
+        # the memory estimate still asks the real protocol what it builds and records
+        simulated_network = staticmethod(ipsc_dose_response.simulated_network)
+        recorded_size = staticmethod(ipsc_dose_response.recorded_size)
+
         @staticmethod
         def run(specs, device, progress):
             return _run_data()

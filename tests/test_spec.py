@@ -37,3 +37,21 @@ def test_cross_reference_errors():
         load_experiment(IPSC_SPEC, ["protocol.target=nobody"])
     with pytest.raises(SpecError, match="region"):
         load_experiment(IPSC_SPEC, ["network.populations.post.region=amygdala"])
+
+
+def test_every_protocol_checks_itself_against_the_network():
+    """Each protocol spec class lists its own problems with a network (issue 16): the loader
+    has no per-kind branches, so a new protocol kind cannot fall through to another's checks."""
+    import typing
+
+    from allonet.spec.experiment import Protocol
+
+    kinds = typing.get_args(typing.get_args(Protocol)[0])
+    assert len(kinds) == 3
+    for kind in kinds:
+        assert "network_problems" in vars(kind), kind.__name__
+
+
+def test_a_protocol_reports_the_first_name_the_network_lacks():
+    with pytest.raises(SpecError, match="protocol.target = 'nobody': not defined in network"):
+        load_experiment(IPSC_SPEC, ["protocol.target=nobody"])

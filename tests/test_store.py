@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -10,6 +11,7 @@ import h5py
 import numpy as np
 import pytest
 
+from allonet import store
 from allonet.errors import OutputExistsError
 from allonet.store import Column, RunData, read_run, remove_stale_temporaries, write_run
 
@@ -78,3 +80,27 @@ def test_killed_writer_leaves_no_output(tmp_path):
     assert remove_stale_temporaries(target) == leftovers
     write_run(target, _run())  # the next run writes normally
     assert target.exists() and not [p for p in tmp_path.iterdir() if "allonet-tmp" in p.name]
+
+
+def test_temporaries_name_their_host_and_foreign_ones_are_kept_while_fresh(tmp_path,
+                                                                           monkeypatch):
+    """On a folder shared by several machines a pid means nothing elsewhere: a temporary of
+    another host is kept until it is older than FOREIGN_TMP_AGE_S, one of this host as soon as
+    its process has ended; the written file is flushed to disk before and after the rename."""
+    target = tmp_path / "run.h5"
+    here = f".allonet-tmp-run.h5.999999999@{store._host()}"
+    fresh, old = (tmp_path / f".allonet-tmp-run.h5.{os.getpid()}@other.host.{n}"
+                  for n in ("a", "b"))
+    for tmp in (tmp_path / here, fresh, old):
+        tmp.write_bytes(b"partial")
+    age = store.FOREIGN_TMP_AGE_S + 60
+    os.utime(old, (old.stat().st_atime - age, old.stat().st_mtime - age))
+    synced: list[str] = []
+    original = store._fsync
+    monkeypatch.setattr(store, "_fsync", lambda p: (synced.append(p.name), original(p)))
+    assert sorted(remove_stale_temporaries(target)) == sorted([tmp_path / here, old])
+    write_run(target, _run())
+    assert fresh.exists() and target.exists()
+    assert synced[0].startswith(".allonet-tmp-run.h5.") and synced[0].endswith(
+        f"{os.getpid()}@{store._host()}")
+    assert synced[1] == tmp_path.name

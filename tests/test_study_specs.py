@@ -46,7 +46,7 @@ def _readout_columns(experiment: Path, overrides: list[str]) -> set[str]:
     if specs.experiment.protocol.kind == "background":
         return _background_readout_columns(specs)
     line = timeline(specs.experiment.protocol)
-    allo, _, step = fear.drug_arrays(specs, line.duration)
+    drugs, step = fear.drug_arrays(specs, line.duration)
     plastic = [name for name, pop in net.populations.items() if pop.coincidence is not None]
     result = {f"{name}/{key}": np.zeros(0) for name in net.populations for key in ("t", "i")}
     samples = np.arange(0.0, line.duration, 0.1)
@@ -54,7 +54,7 @@ def _readout_columns(experiment: Path, overrides: list[str]) -> set[str]:
         result |= {f"{name}/w_t": samples} | {
             f"{name}/{w}": np.zeros((samples.size, net.populations[name].n))
             for w in ("w_cs", "w_ctx")}
-    data = {k: v.data for k, v in fear._datasets(specs, line, result, allo, step, plastic).items()}
+    data = {k: v.data for k, v in fear._datasets(specs, line, result, drugs, step, plastic).items()}
     data |= {"stress/t_sim": samples, "stress/intensity": np.zeros(samples.size)}
     return _flattened(fear.readouts, specs, data)
 

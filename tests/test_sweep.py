@@ -6,21 +6,31 @@ import io
 import json
 import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import yaml
 
 from allonet.errors import SpecError, UserError
+from allonet.pharmacology import DRUGS
 from allonet.spec import ExperimentSpec, load_experiment
 from allonet.spec.runtime import RUN_TIME_FIELDS, is_run_time
 from allonet.sweep import state
-from allonet.sweep.design import design_points, expand, latin_hypercube
+from allonet.sweep.design import DESIGN_VERSION, design_points, expand, unit_sample
 from allonet.sweep.executors import array_ranges, jobqueue_cluster, write_sbatch
 from allonet.sweep.index import flatten_table
-from allonet.sweep.manifest import _structure_hash, build_manifest, override_text, prepare
+from allonet.sweep.manifest import (
+    Point,
+    _structure_hash,
+    build_manifest,
+    override_text,
+    prepare,
+)
 from allonet.sweep.progress import SweepProgress
 from allonet.sweep.spec import Cluster, SweepSpec, load_sweep
+from allonet.sweep.worker import run_point
 from allonet.units import split_quantity
 from conftest import REPO, run_cli, sweep_spec_file
 
@@ -88,9 +98,51 @@ def test_grid_times_seeds_in_order():
 
 
 def test_latin_hypercube_has_one_point_per_stratum():
-    unit = latin_hypercube(20, 3, np.random.default_rng(1))
+    unit = unit_sample("latin_hypercube", 20, 3, seed=1)
     for dim in range(3):
         assert sorted((unit[:, dim] * 20).astype(int)) == list(range(20))
+
+
+def test_sobol_points_are_balanced_in_blocks_of_a_power_of_two():
+    """2^m scrambled Sobol points: one in each of 2^m strata of every dimension, and (a (0, m,
+    2)-net in the first two) one in every box of 2^a x 2^b strata with a + b = m."""
+    m = 5
+    unit = unit_sample("sobol", 2**m, 3, seed=2)
+    assert unit.shape == (32, 3) and ((unit >= 0) & (unit < 1)).all()
+    for dim in range(3):
+        assert sorted((unit[:, dim] * 2**m).astype(int)) == list(range(2**m))
+    for a in range(m + 1):
+        boxes = {(int(x * 2**a), int(y * 2**(m - a))) for x, y in unit[:, :2]}
+        assert len(boxes) == 2**m, a
+
+
+@pytest.mark.parametrize("kind", ["random", "latin_hypercube", "sobol"])
+def test_unit_samples_are_reproducible_from_their_seed(kind):
+    first = unit_sample(kind, 16, 2, seed=7)
+    np.testing.assert_array_equal(first, unit_sample(kind, 16, 2, seed=7))
+    assert not np.array_equal(first, unit_sample(kind, 16, 2, seed=8))
+
+
+def test_sobol_needs_a_power_of_two():
+    body = {"kind": "sobol", "n": 12, "ranges": {"a.b": {"low": 1, "high": 2}}}
+    with pytest.raises(ValueError, match="power of 2 .got 12.; use 8 or 16"):
+        SweepSpec(name="t", experiment="x.yaml", parameters=body)
+
+
+def test_manifest_records_the_design_version(tmp_path):
+    """A sampled sweep drawn by an older algorithm is not resumed with points drawn anew."""
+    path = sweep_spec_file(tmp_path, {"parameters": {"kind": "latin_hypercube", "n": 2,
+                                                     "ranges": {"drugs.allo_default": {
+                                                         "low": "1 nM", "high": "9 nM"}}}})
+    out = tmp_path / "out"
+    prepare(load_sweep(path), path, out)
+    data = json.loads((out / "manifest.json").read_text())
+    assert data["design_version"] == DESIGN_VERSION == 2
+    del data["design_version"]  # as manifests were written before it was recorded
+    (out / "manifest.json").write_text(json.dumps(data))
+    with pytest.raises(UserError, match="drawn with design version 1, this allonet draws "
+                                        "version 2"):
+        prepare(load_sweep(path), path, out)
 
 
 def test_sampled_designs_are_reproducible_in_range_and_unit():
@@ -163,6 +215,20 @@ def test_a_sweep_over_run_time_fields_is_one_structure_group(tmp_path, values, s
     point = manifest.points[-1]
     resolved = load_experiment(manifest.experiment, point.overrides)
     assert _structure_hash(resolved.as_dict()) == point.group
+
+
+@pytest.mark.parametrize("drug", sorted(DRUGS))
+def test_a_sweep_over_any_registered_drug_is_one_structure_group(tmp_path, drug):
+    """Acceptance 4 of issue 16, for every drug of the registry: its per-region levels (and its
+    default level, if it has one) are run-time values of one compiled binary."""
+    entry = DRUGS[drug]
+    values = {f"drugs.{entry.spec_field}": [{}, {"slice": "100 nM"}, {"slice": "1000 nM"}]}
+    if entry.default_field:
+        values[f"drugs.{entry.default_field}"] = ["0 nM", "30 nM"]
+    path = sweep_spec_file(tmp_path, {"parameters": {"kind": "grid", "values": values}})
+    manifest = build_manifest(load_sweep(path), path)
+    assert len(manifest.points) >= 3
+    assert len(manifest.groups) == 1
 
 
 def test_a_sweep_over_a_population_size_forms_a_group_per_size(tmp_path):
@@ -302,6 +368,59 @@ def test_sbatch_script_covers_pending_points_with_resources(tmp_path):
     chunked = write_sbatch(tmp_path / "out", manifest, [0, 1, 2, 3, 4], max_array_size=2)
     assert "--array=0-1%2" in chunked.read_text() and "--chunk 3" in chunked.read_text()
     assert write_sbatch(tmp_path / "out", manifest, []) is None
+
+
+def test_finish_job_runs_after_the_array_whatever_its_outcome(tmp_path, monkeypatch, capsys):
+    """--submit hands sbatch the array, then the finish job with --dependency=afterany on the
+    array's id (a stand-in sbatch records its arguments): nothing waits on the login node."""
+    path = sweep_spec_file(tmp_path, {"seeds": [1, 2], "cluster": {"memory": "1 GiB",
+                                                                   "env": {"X": "1"}}})
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "calls"
+    fake = bin_dir / "sbatch"
+    fake.write_text(f'#!/bin/sh\necho "$@" >> {calls}\nwc -l < {calls} | tr -d " "\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    out = tmp_path / "out"
+    assert run_cli("sweep", path, "-o", out, "--executor", "slurm", "--submit", "-q") == 0
+    array, finish = calls.read_text().splitlines()
+    assert array == f"--parsable {out.resolve() / 'sweep.sbatch'}"
+    assert finish == f"--parsable --dependency=afterany:1 {out.resolve() / 'finish.sbatch'}"
+    script = (out / "finish.sbatch").read_text().splitlines()
+    for line in ("#SBATCH --cpus-per-task=1", "#SBATCH --mem=1024M", "export X=1"):
+        assert line in script, line
+    assert script[-1].endswith(f"-m allonet sweep finish {out.resolve()}")
+    assert not any("--array" in line for line in script)
+
+
+def test_finish_indexes_and_reports_status(tmp_path, capsys):
+    out = tmp_path / "out"
+    prepare(load_sweep(DATA / "ipsc_grid.yaml"), DATA / "ipsc_grid.yaml", out)
+    assert run_cli("sweep", "finish", out) == 1  # points missing
+    assert "pending 4" in capsys.readouterr().out
+    assert (out / "index.h5").is_file() and (out / "index.csv").is_file()
+
+
+@pytest.mark.parametrize("form", ["worker", "finish"])
+def test_batch_job_that_cannot_see_the_sweep_directory(tmp_path, form):
+    """A node without the shared file system: one line naming the directory and the host."""
+    done = subprocess.run([sys.executable, "-m", "allonet", "sweep", form,
+                           str(tmp_path / "not_shared")], capture_output=True, text=True,
+                          cwd=REPO, check=False)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "no sweep directory (with manifest.json) on" in \
+        done.stderr
+    assert "every node shares" in done.stderr
+
+
+def test_worker_on_a_node_without_the_sweep_directory_creates_nothing(tmp_path):
+    """A Dask worker whose node lacks the shared file system fails the attempt with the one
+    line (another worker may take the retry) instead of running into a local folder."""
+    point = Point(0, {}, 1, ["seed=1"], "g", "runs/point-00000.h5")
+    result = run_point(tmp_path / "not_shared", str(REPO / "experiments" / "x.yaml"), point, 3)
+    assert result.status == "failed" and not result.permanent
+    assert "no sweep directory" in result.error and not (tmp_path / "not_shared").exists()
 
 
 @pytest.mark.parametrize("kind", ["slurm", "pbs"])

@@ -23,7 +23,7 @@ from allonet.sweep import read_index, run_sweep, state, summarize
 from allonet.sweep.manifest import load_manifest, prepare
 from allonet.sweep.spec import load_sweep
 from allonet.sweep.worker import BUSY, EXHAUSTED, run_point, work
-from conftest import REPO, run_cli
+from conftest import REPO, run_cli, sweep_spec_file
 
 pytestmark = pytest.mark.slow
 
@@ -115,6 +115,45 @@ def test_killed_driver_then_rerun_runs_only_missing_points(tmp_path, compiled):
     _assert_each_point_done_once(out)
 
 
+#: run-file attributes that say when, where and how fast a run went, not what it computed
+_CIRCUMSTANCES = {"created_utc", "wall_time_s", "host"}
+_BUILD_CIRCUMSTANCES = {"compiled", "direct", "build_seconds", "run_seconds"}
+
+
+def test_same_seed_same_run_file_with_one_or_two_workers(tmp_path):
+    """Three seeds of a short BLA background run (random input and connectivity), swept by one
+    worker and by two: each seed's run file holds the same datasets, specs and attributes
+    bit for bit, whichever process ran it and whether it built the model or ran the cached
+    binary directly."""
+    body = {"experiment": str(REPO / "experiments" / "bla_theta.yaml"),
+            "set": {"protocol.duration": "1.5 s"}, "seeds": [1, 2, 3]}
+    spec = sweep_spec_file(tmp_path, body)
+    runs = {}
+    for workers in (1, 2):
+        out = tmp_path / f"workers{workers}"
+        _, summary = run_sweep(spec, out, workers=workers, quiet=True)
+        assert summary.complete
+        runs[workers] = [read_run(out / p.run_file) for p in load_manifest(out).points]
+        pids = {e["pid"] for e in state.read_events(out) if e["event"] == "start"}
+        assert len(pids) == workers  # every worker ran points
+    for one, two in zip(runs[1], runs[2], strict=True):
+        assert one.spec == two.spec and one.overrides == two.overrides
+        assert one.data.keys() == two.data.keys()
+        for key, value in one.data.items():
+            np.testing.assert_array_equal(value, two.data[key], err_msg=key)
+            assert one.units[key] == two.units[key]
+        np.testing.assert_equal(_what(one.attrs), _what(two.attrs))
+    seeds = [r.attrs["seed"] for r in runs[1]]
+    spikes = [r.data["spikes/PN/timestamps"] for r in runs[1]]
+    assert seeds == [1, 2, 3] and not np.array_equal(spikes[0], spikes[1])  # seeds matter
+
+
+def _what(attrs: dict) -> dict:
+    """``attrs`` without the circumstances of the run."""
+    build = {k: v for k, v in attrs["build"].items() if k not in _BUILD_CIRCUMSTANCES}
+    return {k: v for k, v in attrs.items() if k not in _CIRCUMSTANCES} | {"build": build}
+
+
 def _dask(*args: str, **kwargs) -> subprocess.Popen:
     dask = Path(PYTHON).parent / "dask"
     return subprocess.Popen([str(dask), *args], start_new_session=True,
@@ -188,7 +227,11 @@ def test_slurm_array_tasks(tmp_path, compiled):
             "SLURM_ARRAY_TASK_ID": str(task)}, capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stderr
     assert summarize(out).complete
-    assert run_cli("sweep", "index", out) == 0
+    # the job SLURM starts after the array (afterany) indexes and reports the sweep
+    finish = subprocess.run(["bash", str(out / "finish.sbatch")], env=os.environ,
+                            capture_output=True, text=True, check=False)
+    assert finish.returncode == 0, finish.stderr
+    assert "2 points: done 2" in finish.stdout
     assert len(read_index(out / "index.h5")["point"]) == 2
     _assert_each_point_done_once(out)
     # a task run twice (requeued by SLURM) finds its point done and runs nothing

@@ -33,3 +33,21 @@ def test_concentrations_in_nM():
 def test_dimension_errors(text, dimension, message):
     with pytest.raises(UnitParseError, match=message):
         parse_dimensioned(text, dimension)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("5 pS", 5 * b2.psiemens), ("2 nsiemens", 2 * b2.nS), ("3 kohm", 3000 * b2.ohm),
+    ("4 pM", 4e-3 * b2.nmolar), ("1 M", 1 * b2.molar), ("1 d", 86400 * b2.second),
+    ("3 min", 180 * b2.second), ("2 usecond", 2e-6 * b2.second),
+])
+def test_any_unit_of_brian2s_namespace(text, expected):
+    """Units come from Brian2's own namespace (every prefix, names and symbols), plus the clock
+    units min, h, day Brian2 does not have."""
+    assert abs(float(parse_quantity(text) / expected) - 1) < 1e-12
+
+
+def test_unknown_unit_suggests_close_ones():
+    with pytest.raises(UnitParseError, match=r"unknown unit 'nz'.*did you mean .*nHz"):
+        parse_quantity("3 nz")
+    with pytest.raises(UnitParseError, match=r"unknown unit 'qqq'.*e\.g\. ms, mV"):
+        parse_quantity("3 qqq")

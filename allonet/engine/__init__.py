@@ -2,8 +2,8 @@
 
 :func:`run_conditions` hands a :class:`~allonet.engine.job.Job` to the back-end named in
 :data:`~allonet.engine.devices.DEVICES` (Brian2 runtime or cpp_standalone); standalone binaries
-are cached by a hash of the model structure (:func:`structure_hash`) and, once run, started
-directly from their stored run layout (:mod:`allonet.engine.cached_binary`).
+are cached by a hash of the model structure and toolchain (:func:`structure_hash`) and, once
+run, started directly from their stored run layout (:mod:`allonet.engine.cached_binary`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 import brian2 as b2
 import numpy as np
 
+from allonet import toolchain
 from allonet.engine.cached_binary import Recording
 from allonet.engine.devices import DEVICES, DIRECT_VARIABLE, Device
 from allonet.engine.job import BuildRecord, Collector, Condition, Job, ModelFactory
@@ -27,8 +28,10 @@ __all__ = [
 
 
 def structure_hash(structure: dict[str, Any]) -> str:
-    """Stable hash of everything that changes generated code (not run-time values)."""
-    payload = dict(structure, brian2=b2.__version__)
+    """Stable hash of everything that changes generated code (not run-time values) or the
+    binary compiled from it (Brian2's version, the compiler, its flags and the CPU: see
+    :func:`allonet.toolchain.key`)."""
+    payload = dict(structure, brian2=b2.__version__, toolchain=toolchain.key())
     text = json.dumps(payload, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -58,7 +61,10 @@ def run_conditions(
         raise ValueError("no conditions to run")
     if device not in DEVICES:
         raise ValueError(f"unknown device {device!r}; known: {sorted(DEVICES)}")
-    shapes = {c.allo_nM.shape for c in conditions} | {c.bz_nM.shape for c in conditions}
+    drugs = {tuple(c.drugs) for c in conditions}
+    if len(drugs) != 1:
+        raise ValueError(f"all conditions need the same drugs, got {sorted(drugs)}")
+    shapes = {values.shape for c in conditions for values in c.drugs.values()}
     if len(shapes) != 1:
         raise ValueError(f"all conditions need drug arrays of one shape, got {sorted(shapes)}")
     shape = shapes.pop()

@@ -178,7 +178,7 @@ def output_layout(monitors: Mapping[str, b2.BrianObject]) -> dict[str, dict[str,
 
 def make_layout(args: Mapping[str, b2.TimedArray], outputs: dict[str, dict[str, Any]],
                 state: dict[str, Any]) -> dict[str, Any]:
-    """The run layout of a binary: ``args`` maps each run-time input (``allo``, ``bz`` or a
+    """The run layout of a binary: ``args`` maps each run-time input (a drug's key or a
     protocol input name) to the TimedArray it sets; ``outputs`` is :func:`output_layout` of the
     monitors; ``state`` is :func:`binary_state` taken right after the build."""
     arguments = [{"source": source, "name": name,

@@ -25,7 +25,7 @@ import brian2 as b2
 import numpy as np
 from filelock import FileLock
 
-from allonet import cache
+from allonet import cache, toolchain
 from allonet.engine.cached_binary import (
     LAYOUTS,
     REPORT_CODE,
@@ -93,7 +93,7 @@ def _run_runtime(job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]]:
     results = []
     for index, condition in enumerate(conditions):
         b2.seed(seed)
-        model, monitors = factory(condition.allo_nM, condition.bz_nM)
+        model, monitors = factory(condition.drugs)
         network = model.network(*monitors.values())
         t0 = time.perf_counter()
         report = _fraction_reporter(progress, index, len(conditions), condition.label)
@@ -135,7 +135,7 @@ def _run_binary(project, layout, collect, conditions, seed, record, progress, in
     results = []
     for index, condition in enumerate(conditions):
         t0 = time.perf_counter()
-        values = {"allo": condition.allo_nM, "bz": condition.bz_nM} | inputs
+        values = dict(condition.drugs) | inputs
         recording = run_binary(project, layout, values, {SEED_VARIABLE: str(seed)},
                                _fraction_reporter(progress, index, len(conditions),
                                                   condition.label))
@@ -158,7 +158,8 @@ def _fraction_reporter(progress, index: int, total: int, label: str):
 def _run_standalone(job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]]:
     factory, collect, conditions = job.factory, job.collect, job.conditions
     duration, dt, seed, progress = job.duration, job.dt, job.seed, job.progress
-    family = str(job.structure.get("family", "default"))
+    # Seeding from a sibling reuses its object files: only a sibling of the same toolchain.
+    family = f'{job.structure.get("family", "default")}@{toolchain.key()}'
     key = None if job.fixed is None else layout_key(record.structure_hash, job.fixed)
     record.layout_key = key or ""
     inputs = dict(job.inputs)
@@ -188,15 +189,15 @@ def _run_standalone(job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]
         b2.device.insert_code("main", _SEED_FROM_ENVIRONMENT)
         # Placeholders: the real concentrations arrive as run-time arrays, so the code and the
         # build-time arrays do not depend on them.
-        model, monitors = factory(np.zeros_like(template.allo_nM), np.zeros_like(template.bz_nM))
+        model, monitors = factory({key: np.zeros_like(values)
+                                   for key, values in template.drugs.items()})
         network = model.network(*monitors.values())
         network.run(duration * b2.second, namespace={}, report=REPORT_CODE,
                     report_period=REPORT_PERIOD * b2.second)
         missing = sorted(set(inputs) - set(model.timed))
         if missing:
             raise ValueError(f"inputs {missing} are not TimedArrays of the model")
-        run_time = {"allo": model.allo_array, "bz": model.bz_array}
-        run_time |= {name: model.timed[name] for name in inputs}
+        run_time = dict(model.drug_arrays) | {name: model.timed[name] for name in inputs}
         compiling = None if progress is None else (
             lambda done, sources: progress(0, len(conditions),
                                            f"compiling: {done} of up to {sources} C++ files"))

@@ -3,7 +3,7 @@ about getting there (a :class:`BuildRecord`, stored in every run file)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -14,8 +14,9 @@ from allonet.engine.cached_binary import Recording
 from allonet.model import Model
 from allonet.progress import Progress
 
-#: Builds the model from drug arrays (n_samples, n_regions) and returns it with its monitors.
-ModelFactory = Callable[[np.ndarray, np.ndarray], tuple[Model, dict[str, b2.BrianObject]]]
+#: Builds the model from its drug arrays (drug key -> (n_samples, n_regions) in nM, as
+#: :attr:`Condition.drugs`) and returns it with its monitors.
+ModelFactory = Callable[[Mapping[str, np.ndarray]], tuple[Model, dict[str, b2.BrianObject]]]
 #: Turns the recorded arrays of one run (:data:`allonet.engine.cached_binary.Recording`) into
 #: results.
 Collector = Callable[[Recording], dict[str, np.ndarray]]
@@ -23,11 +24,12 @@ Collector = Callable[[Recording], dict[str, np.ndarray]]
 
 @dataclass(frozen=True)
 class Condition:
-    """One run of the model: drug concentrations (nM) per sample (rows) and region (columns)."""
+    """One run of the model: each drug's concentrations (nM) per sample (rows) and region
+    (columns), keyed by the drug's run-time array (its key in :data:`allonet.pharmacology.DRUGS`).
+    """
 
     label: str
-    allo_nM: np.ndarray
-    bz_nM: np.ndarray
+    drugs: Mapping[str, np.ndarray]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     """Register ``allonet export`` on ``subparsers``."""
     export = subparsers.add_parser(
         "export", help="export a run file to NWB or Neo",
-        description="Write a run file's spikes, epochs, ALLO levels and readouts as NWB (pynwb) "
+        description="Write a run file's spikes, epochs, drug levels and readouts as NWB (pynwb) "
                     "or a Neo Block (.pkl, or .nix with nixio).")
     export.add_argument("file", type=Path, help="run file (.h5)")
     export.add_argument("--to", required=True, choices=sorted(SUFFIX), help="target format")

@@ -1,4 +1,4 @@
-"""What both exports take from a run file: spike trains per neuron, ALLO levels, phases, files.
+"""What both exports take from a run file: spike trains per neuron, drug levels, phases, files.
 
 Times in s, concentrations in nM. Pure functions of a :class:`~allonet.store.RunFile`.
 """
@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from allonet.errors import UserError
+from allonet.pharmacology import DRUGS, Drug
 from allonet.store import RunFile, check_writable, read_run
 
 
@@ -91,21 +92,26 @@ def conditions(run: RunFile) -> list[int]:
     return list(range(len(next(iter(columns.values()))))) if columns else []
 
 
-def allo_regions(run: RunFile) -> list[str]:
-    """Regions with a recorded ALLO concentration."""
+def drug_regions(run: RunFile, drug: Drug) -> list[str]:
+    """Regions with a recorded concentration of ``drug``."""
     return sorted({k.split("/")[1] for k in run.data
-                   if k.startswith("allo/") and k.endswith("/concentration")})
+                   if k.startswith(f"{drug.key}/") and k.endswith("/concentration")})
 
 
-def allo_mean(run: RunFile, region: str, start: float | None = None,
+def recorded_drugs() -> list[Drug]:
+    """The registered drugs whose concentrations run files record (``Drug.recorded``)."""
+    return [drug for drug in DRUGS.values() if drug.recorded]
+
+
+def drug_mean(run: RunFile, drug: Drug, region: str, start: float | None = None,
               stop: float | None = None) -> float:
-    """Mean ALLO (nM) of ``region`` between ``start`` and ``stop`` (s, simulation clock); NaN
-    when the region has no record."""
-    key = f"allo/{region}/concentration"
+    """Mean concentration (nM) of ``drug`` in ``region`` between ``start`` and ``stop`` (s,
+    simulation clock); NaN when the region has no record."""
+    key = f"{drug.key}/{region}/concentration"
     if key not in run.data:
         return float("nan")
     c = np.asarray(run.data[key], dtype=float)
-    t = run.data.get(f"allo/{region}/t_sim")
+    t = run.data.get(f"{drug.key}/{region}/t_sim")
     if t is None or start is None or stop is None or t.shape != c.shape:
         return float(np.mean(c)) if c.size else float("nan")
     inside = (t >= start) & (t < stop)
@@ -115,17 +121,28 @@ def allo_mean(run: RunFile, region: str, start: float | None = None,
     return float(np.mean(c[inside]))
 
 
-def allo_summary(run: RunFile) -> str:
-    """One line per region: ALLO schedule (spec) and the range used (nM)."""
+def region_means(run: RunFile, drug: Drug, start: float | None = None,
+                 stop: float | None = None) -> dict[str, float]:
+    """:func:`drug_mean` of every region with a record of ``drug``."""
+    return {r: drug_mean(run, drug, r, start, stop) for r in drug_regions(run, drug)}
+
+
+def drug_summary(run: RunFile) -> str:
+    """Per recorded drug, one line per region: its schedule (spec) and the range used (nM)."""
     drugs = run.spec.get("experiment", {}).get("drugs", {})
-    lines = []
-    for region in allo_regions(run):
-        c = run.data[f"allo/{region}/concentration"]
-        given = drugs.get("allo", {}).get(region, f"default {drugs.get('allo_default', '?')}")
-        lines.append(f"{region}: {given}; used {np.min(c):.4g}-{np.max(c):.4g} nM "
-                     f"(mean {np.mean(c):.4g} nM)")
-    return "allopregnanolone (ALLO), bath-equivalent concentration per region: " + \
-        ("; ".join(lines) if lines else "none recorded")
+    summaries = []
+    for drug in recorded_drugs():
+        default = (f"default {drugs.get(drug.default_field, '?')}" if drug.default_field
+                   else "default 0 nM")
+        lines = []
+        for region in drug_regions(run, drug):
+            c = run.data[f"{drug.key}/{region}/concentration"]
+            given = drugs.get(drug.spec_field, {}).get(region, default)
+            lines.append(f"{region}: {given}; used {np.min(c):.4g}-{np.max(c):.4g} nM "
+                         f"(mean {np.mean(c):.4g} nM)")
+        summaries.append(f"{drug.name}, bath-equivalent concentration per region: "
+                         + ("; ".join(lines) if lines else "none recorded"))
+    return " | ".join(summaries)
 
 
 def phases(run: RunFile) -> list[tuple[str, str, float, float]]:

@@ -5,8 +5,9 @@ as the IPSC dose-response: one per condition, else one for the whole run). Each 
 :class:`neo.SpikeTrain` per neuron of every recorded population, spike times in s with the
 segment's ``t_start`` / ``t_stop`` (spikes in ``[t_start, t_stop)``; spikes outside every phase,
 e.g. during the settling period, are in no segment), annotated with ``population``, ``neuron``
-(index within the population), ``region``, ``subgroup`` and ``allo_nM`` (the region's mean ALLO
-during the segment). CS and US presentations are :class:`neo.Epoch` objects of their segment, and
+(index within the population), ``region``, ``subgroup`` and, per recorded drug of the drug
+registry, ``<drug key>_nM`` (e.g. ``allo_nM``: the region's mean concentration during the
+segment). CS and US presentations are :class:`neo.Epoch` objects of their segment, and
 one :class:`neo.Group` per population collects its spike trains across segments. Sampled traces
 become :class:`neo.AnalogSignal` objects.
 
@@ -82,13 +83,14 @@ def write_neo(run: RunFile, path: Path, overwrite: bool = False) -> Path:
 
 def _block_annotations(run: RunFile) -> dict:
     versions = run.attrs.get("versions", {}) or {}
-    allo = {r: common.allo_mean(run, r) for r in common.allo_regions(run)}
+    means = {f"{d.key}_mean_nM": json.dumps(common.region_means(run, d))
+             for d in common.recorded_drugs()}
     return {"simulator": f"allonet {versions.get('allonet', '?')} / Brian2 "
                          f"{versions.get('brian2', '?')}",
             "seed": int(run.attrs.get("seed", -1)), "device": str(run.attrs.get("device", "")),
             "git_commit": str(run.attrs.get("git_commit", "")),
             "created_utc": str(run.attrs.get("created_utc", "")),
-            "allo_mean_nM": json.dumps(allo), "pharmacology": common.allo_summary(run),
+            **means, "pharmacology": common.drug_summary(run),
             "spec": json.dumps(run.spec, sort_keys=True),
             "overrides": json.dumps(run.overrides)}
 
@@ -121,7 +123,7 @@ def _segment(run: RunFile, spec: dict, groups: dict, trains: dict, neo, pq):
     start, stop = spec["start"], spec["stop"]
     segment = neo.Segment(name=spec["name"], description=f"context {spec['context'] or 'none'}",
                           phase=spec["name"], context=spec["context"])
-    allo = {r: common.allo_mean(run, r, start, stop) for r in common.allo_regions(run)}
+    means = {d.key: common.region_means(run, d, start, stop) for d in common.recorded_drugs()}
     t_start, t_stop = start * pq.s, stop * pq.s
     for pop in common.populations(run):
         cond = spec["condition"] if f"spikes/{pop}/condition" in run.data else None
@@ -133,7 +135,7 @@ def _segment(run: RunFile, spec: dict, groups: dict, trains: dict, neo, pq):
                 inside, units="s", t_start=t_start, t_stop=t_stop,
                 name=f"{pop}[{neuron.index}]", population=pop, neuron=neuron.index,
                 region=neuron.region, subgroup=neuron.subgroup,
-                allo_nM=allo.get(neuron.region, float("nan")))
+                **{f"{key}_nM": m.get(neuron.region, float("nan")) for key, m in means.items()})
             segment.spiketrains.append(train)
             groups[pop].add(train)
     for epoch in _epochs(run, spec, neo, pq):

@@ -4,17 +4,19 @@ What goes where:
 
 - **Units** table: one row per neuron of every recorded population, ``spike_times`` in seconds of
   simulation time, columns ``population``, ``neuron_index`` (index within the population, as the
-  run file's ``node_ids``), ``region``, ``subgroup`` and ``allo_nM`` (the region's mean ALLO);
+  run file's ``node_ids``), ``region``, ``subgroup`` and, per recorded drug (``Drug.recorded``
+  of the drug registry), ``<drug key>_nM`` (the region's mean concentration, e.g. ``allo_nM``);
   multi-condition runs (IPSC dose-response) add ``condition``.
 - **epochs**: one per protocol phase (tags: phase, context); **trials**: one per CS presentation
   (phase, trial, context, CS and US times); extra interval tables ``CS``, ``US``, ``contexts``.
-- **stimulus**: the ALLO concentration (nM) of each region over simulation time; the biological
-  clock is given in the series' comments.
+- **stimulus**: the concentration (nM) of each recorded drug in each region over simulation time
+  (``<drug label>_<region>``, e.g. ``ALLO_amygdala``); the biological clock is given in the
+  series' comments.
 - **analysis**: every ``readouts/*`` table (``readouts_<name>``) and the ``conditions`` table;
   **processing/misc**: weights (S) of each plastic population, one row per sample time.
 - **acquisition**: sampled traces (e.g. IPSC clamp currents), one series per condition.
 - metadata: the simulator (``was_generated_by``: allonet, Brian2), the fully resolved specs and
-  overrides (``notes``, JSON), the protocol (``protocol``), ALLO per region (``pharmacology``).
+  overrides (``notes``, JSON), the protocol (``protocol``), drugs per region (``pharmacology``).
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def to_nwb(run: RunFile):  # -> pynwb.NWBFile (pynwb is optional)
         keywords=KEYWORDS,
         notes=json.dumps({"spec": run.spec, "overrides": run.overrides}, sort_keys=True),
         protocol=json.dumps(exp.get("protocol", {}), sort_keys=True),
-        pharmacology=common.allo_summary(run),
+        pharmacology=common.drug_summary(run),
         data_collection=_collection(run),
         source_script=f"allonet run {run.attrs.get('spec_file', '?')} "
                       + " ".join(f"--set {o}" for o in run.overrides),
@@ -72,9 +74,9 @@ def to_nwb(run: RunFile):  # -> pynwb.NWBFile (pynwb is optional)
                                  description="spike times (s) of every simulated neuron")
     _add_units(nwb, run)
     _add_intervals(nwb, run)
-    _add_allo(nwb, run, pynwb)
+    _add_drugs(nwb, run, pynwb)
     _add_tables(nwb, run, "readouts", "readout tables computed by allonet from this run")
-    _add_tables(nwb, run, "conditions", "one row per condition (e.g. ALLO concentration)")
+    _add_tables(nwb, run, "conditions", "one row per condition (e.g. a drug concentration)")
     _add_weights(nwb, run)
     _add_traces(nwb, run, pynwb)
     return nwb
@@ -143,21 +145,25 @@ def _add_units(nwb, run: RunFile) -> None:
     nwb.add_unit_column("population", "population (neuron group) of the network spec")
     nwb.add_unit_column("neuron_index", "index of the neuron within its population "
                                         "(node_ids of the run file)")
-    nwb.add_unit_column("region", "brain region of the population (ALLO is set per region)")
+    nwb.add_unit_column("region", "brain region of the population (drugs are set per region)")
     nwb.add_unit_column("subgroup", "named subgroup of the population (e.g. fear, extinction); "
                                     "empty if none")
-    nwb.add_unit_column("allo_nM", "mean ALLO concentration of the region over the run (nM)")
+    drugs = common.recorded_drugs()
+    for drug in drugs:
+        nwb.add_unit_column(f"{drug.key}_nM", f"mean {drug.label} concentration of the region "
+                                              f"over the run (nM)")
     if conds:
         nwb.add_unit_column("condition", "condition row (conditions table) of these spikes")
-    allo = {r: common.allo_mean(run, r) for r in common.allo_regions(run)}
+    means = {drug.key: common.region_means(run, drug) for drug in drugs}
     for pop in common.populations(run):
         for cond in conds or [None]:
             trains = common.spike_trains(run, pop, cond)
             for neuron, times in zip(common.neurons(run, pop), trains, strict=True):
-                extra = {"condition": int(cond)} if cond is not None else {}
+                extra = {f"{key}_nM": m.get(neuron.region, float("nan"))
+                         for key, m in means.items()}
+                extra |= {"condition": int(cond)} if cond is not None else {}
                 nwb.add_unit(spike_times=times, population=pop, neuron_index=neuron.index,
-                             region=neuron.region, subgroup=neuron.subgroup,
-                             allo_nM=allo.get(neuron.region, float("nan")), **extra)
+                             region=neuron.region, subgroup=neuron.subgroup, **extra)
 
 
 def _add_intervals(nwb, run: RunFile) -> None:
@@ -217,18 +223,19 @@ def _add_trials(nwb, run: RunFile) -> None:
         nwb.add_time_intervals(us_table)
 
 
-def _add_allo(nwb, run: RunFile, pynwb) -> None:
+def _add_drugs(nwb, run: RunFile, pynwb) -> None:
     clock = run.spec.get("experiment", {}).get("clock", {})
-    for region in common.allo_regions(run):
-        c = np.asarray(run.data[f"allo/{region}/concentration"], dtype=float)
-        t = run.data.get(f"allo/{region}/t_sim")
-        comments = (f"biological clock: t_bio = {clock.get('session_start', '0 h')} + "
-                    f"{clock.get('time_scale', 1.0)} x t_sim (allo/{region}/t_bio in the run file)")
-        timing = _timing(t, c.shape[0])
-        nwb.add_stimulus(pynwb.TimeSeries(
-            name=f"ALLO_{region}", data=c, unit="nM", comments=comments,
-            description=f"allopregnanolone concentration in region {region} (bath-equivalent)",
-            **timing))
+    for drug in common.recorded_drugs():
+        for region in common.drug_regions(run, drug):
+            c = np.asarray(run.data[f"{drug.key}/{region}/concentration"], dtype=float)
+            t = run.data.get(f"{drug.key}/{region}/t_sim")
+            comments = (f"biological clock: t_bio = {clock.get('session_start', '0 h')} + "
+                        f"{clock.get('time_scale', 1.0)} x t_sim ({drug.key}/{region}/t_bio in "
+                        f"the run file)")
+            nwb.add_stimulus(pynwb.TimeSeries(
+                name=f"{drug.label}_{region}", data=c, unit="nM", comments=comments,
+                description=f"{drug.name} concentration in region {region} (bath-equivalent)",
+                **_timing(t, c.shape[0])))
 
 
 def _timing(t: np.ndarray | None, n: int) -> dict:

@@ -7,6 +7,7 @@ generated code (a requirement for reusing compiled standalone binaries). Objects
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import brian2 as b2
@@ -18,7 +19,7 @@ from allonet.model import equations as eq
 from allonet.model import synthesis as synth
 from allonet.model.neurons import membrane_equations, neuron_model
 from allonet.model.synapses import SYNAPSE_MODELS
-from allonet.pharmacology import BENZODIAZEPINES, PROFILES, TONIC_PROFILES
+from allonet.pharmacology import DRUGS
 from allonet.spec.network import NetworkSpec, Population, Projection, received_synapses
 from allonet.units import parse_quantity
 
@@ -33,8 +34,8 @@ class Model:
 
     groups: dict[str, b2.Group]
     synapses: dict[str, b2.Synapses]
-    allo_array: b2.TimedArray
-    bz_array: b2.TimedArray
+    #: each drug's concentration TimedArray (nM), by drug key (:data:`~allonet.pharmacology.DRUGS`)
+    drug_arrays: dict[str, b2.TimedArray]
     regions: list[str]
     extra: list = field(default_factory=list)
     #: clock of the drug updates (every concentration sample)
@@ -61,10 +62,9 @@ def si(text: str) -> float:
 
 def build_model(
     spec: NetworkSpec,
-    allo_nM: np.ndarray,
-    bz_nM: np.ndarray,
+    drugs: Mapping[str, np.ndarray],
     sample_dt: float,
-    benzodiazepine: str = "diazepam",
+    profiles: Mapping[str, str] | None = None,
     timed: dict[str, b2.TimedArray] | None = None,
     sample_every: dict[str, int] | None = None,
     synthesis: dict[str, synth.RegionSynthesis] | None = None,
@@ -73,15 +73,19 @@ def build_model(
 ) -> Model:
     """Create neuron groups, inputs and synapses of ``spec``.
 
-    ``allo_nM`` and ``bz_nM`` have shape (n_samples, n_regions): the concentration in each region
-    (nM), one row per ``sample_dt`` seconds of simulated time (the last row holds afterwards).
+    ``drugs`` maps every key of :data:`~allonet.pharmacology.DRUGS` to an array of shape
+    (n_samples, n_regions): the drug's concentration in each region (nM), one row per
+    ``sample_dt`` seconds of simulated time (the last row holds afterwards). ``profiles`` names
+    the profile of drugs chosen per experiment (drug key -> name, e.g. ``{"bz": "diazepam"}``;
+    :func:`~allonet.pharmacology.chosen_profiles`).
     ``timed`` adds protocol TimedArrays: ``rate_<input>`` (Hz) drives that Poisson input,
     ``plasticity_gate`` gates coincidence plasticity, and ``silence_<population>`` is the fraction
     of that population kept from firing (neurons whose random rank is below it).
     ``sample_every`` gives populations a ``sample`` event every that many time steps, for
     recording state (e.g. weights) with an ``EventMonitor`` on the network's single clock.
     ``synthesis`` makes regions closed-loop (region -> constants, simulation clock): their
-    neurons' ALLO is ``allo_nM`` plus the synthesised excess (:mod:`allonet.model.synthesis`).
+    neurons' concentration of the synthesised drug is the scheduled one plus the synthesised
+    excess (:mod:`allonet.model.synthesis`).
     ``glutamate`` adds a stress-gated Poisson drive to populations; it and stress-driven synthesis
     read ``timed['stress_level']`` (intensity, 1). Without either, the model is exactly the one
     built before they existed (same code, same random streams).
@@ -89,13 +93,8 @@ def build_model(
     population), except in closed-loop regions and in the populations of ``per_neuron_drugs``,
     whose neurons may be given sensitivity profiles of their own.
     """
-    n_regions = len(spec.regions)
-    for label, values in (("allo", allo_nM), ("benzodiazepine", bz_nM)):
-        if values.ndim != 2 or values.shape[1] != n_regions:
-            raise ValueError(f"{label} array must be (n_samples, {n_regions}), got {values.shape}")
-    allo_array = b2.TimedArray(allo_nM, dt=sample_dt * b2.second, name=eq.ALLO_ARRAY)
-    bz_array = b2.TimedArray(bz_nM, dt=sample_dt * b2.second, name=eq.BZ_ARRAY)
-    namespace = {eq.ALLO_ARRAY: allo_array, eq.BZ_ARRAY: bz_array, **(timed or {})}
+    arrays = _drug_timed_arrays(drugs, len(spec.regions), sample_dt)
+    namespace = {DRUGS[key].array: array for key, array in arrays.items()} | dict(timed or {})
     namespace.setdefault(PLASTICITY_GATE, b2.TimedArray([1.0], dt=1 * b2.second,
                                                         name=PLASTICITY_GATE))
     groups: dict[str, b2.Group] = {}
@@ -109,7 +108,7 @@ def build_model(
     regions = list(spec.regions)
     loop = synth.synthesis_group(regions, synthesis, namespace) if synthesis else None
     for name, pop in spec.populations.items():
-        groups[name] = _population(spec, name, pop, namespace, benzodiazepine, drug_clock,
+        groups[name] = _population(spec, name, pop, namespace, dict(profiles or {}), drug_clock,
                                    (sample_every or {}).get(name), pop.region in synthesis,
                                    glutamate.get(name), name in per_neuron_drugs)
         extra += _backgrounds(name, pop, groups[name])
@@ -131,12 +130,28 @@ def build_model(
                 extra.append(synth.concentration_synapses(loop, groups[name], name,
                                                           regions.index(pop.region)))
     timed_arrays = {k: v for k, v in namespace.items() if isinstance(v, b2.TimedArray)}
-    return Model(groups, synapses, allo_array, bz_array, regions, extra, drug_clock, loop,
-                 timed_arrays)
+    return Model(groups, synapses, arrays, regions, extra, drug_clock, loop, timed_arrays)
+
+
+def _drug_timed_arrays(drugs: Mapping[str, np.ndarray], n_regions: int,
+                       sample_dt: float) -> dict[str, b2.TimedArray]:
+    """One TimedArray per registered drug (``DRUGS`` order) from its concentrations (nM,
+    (n_samples, n_regions)) sampled every ``sample_dt`` seconds; ValueError for a missing or
+    unknown drug or a wrong shape."""
+    if set(drugs) != set(DRUGS):
+        raise ValueError(f"drug arrays for {sorted(drugs)}; the model needs {sorted(DRUGS)}")
+    arrays = {}
+    for key, drug in DRUGS.items():
+        values = drugs[key]
+        if values.ndim != 2 or values.shape[1] != n_regions:
+            raise ValueError(f"{drug.name} array must be (n_samples, {n_regions}), "
+                             f"got {values.shape}")
+        arrays[key] = b2.TimedArray(values, dt=sample_dt * b2.second, name=drug.array)
+    return arrays
 
 
 def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
-                benzodiazepine: str, drug_clock: b2.Clock,
+                profiles: dict[str, str], drug_clock: b2.Clock,
                 sample_every: int | None = None, closed_loop: bool = False,
                 glutamate: synth.GlutamateDrive | None = None,
                 per_neuron_drugs: bool = False) -> b2.NeuronGroup:
@@ -152,7 +167,7 @@ def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
                         f"{sorted(_NONLINEAR_SAFE)}")
     per_neuron = closed_loop or per_neuron_drugs
     text = membrane_equations(pop.model, pop.clamp is not None) + eq.drug_equations(per_neuron)
-    gaba = {c: spec.synapses[c].gamma2 for c, kind in kinds.items() if kind.allo_scaled}
+    gaba = {c: spec.synapses[c].gamma2 for c, kind in kinds.items() if kind.drug_scaled}
     for channel, kind in kinds.items():
         text += kind.equations(channel, per_neuron)
     text += eq.synaptic_current(channels)
@@ -180,7 +195,7 @@ def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
         kwargs["events"] = {"sample": f"timestep(t, dt) % {int(sample_every)} == 0"}
     group = b2.NeuronGroup(pop.n, b2.Equations(text), method=method, namespace=local, name=name,
                            **kwargs)
-    _set_parameters(group, spec, pop, channels, benzodiazepine)
+    _set_parameters(group, spec, pop, channels, profiles)
     if silence in namespace:
         group.silence_rank = "rand()"
     # Concentrations are piecewise constant over sample_dt, so updating the drug factors at the
@@ -200,7 +215,7 @@ def _gaussian(mean: str, sd: str, unit: str, floor: float = 0.0) -> str:
 
 
 def _set_parameters(group: b2.NeuronGroup, spec: NetworkSpec, pop: Population,
-                    channels: list[str], benzodiazepine: str) -> None:
+                    channels: list[str], profiles: dict[str, str]) -> None:
     p = pop.params
     group.C, group.gL, group.EL = q(p.C), q(p.gL), q(p.EL)
     group.VT, group.Vr, group.t_ref = q(p.VT), q(p.Vr), q(p.refractory)
@@ -213,14 +228,10 @@ def _set_parameters(group: b2.NeuronGroup, spec: NetworkSpec, pop: Population,
     for variable, spec_field in neuron_model(pop.model).parameters:
         setattr(group, variable, q(getattr(p, spec_field)))
     group.region_id = spec.regions.index(pop.region)
-    profile = PROFILES[pop.allo_profile]
-    group.allo_emax, group.allo_ec50, group.allo_hill = profile.emax, profile.ec50_nM, profile.hill
-    tonic = TONIC_PROFILES[pop.tonic.profile]
-    group.tonic_emax, group.tonic_ec50 = tonic.emax, tonic.ec50_nM
     group.g_tonic0, group.E_tonic = q(pop.tonic.g0), q(pop.tonic.E)
-    bz = BENZODIAZEPINES[benzodiazepine]
-    group.bz_decay_emax, group.bz_amp_emax = bz.decay_emax, bz.amplitude_emax
-    group.bz_ec50, group.bz_hill = bz.ec50_nM, bz.hill
+    for key, drug in DRUGS.items():
+        for variable, value in drug.parameter_values(pop, profiles.get(key)).items():
+            setattr(group, variable, value)
     for channel in channels:
         syn = spec.synapses[channel]
         setattr(group, f"E_{channel}", q(syn.E))

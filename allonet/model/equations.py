@@ -1,48 +1,40 @@
 """Brian2 equation text shared by every neuron: drug state and update, the summed synaptic
 current, and the coincidence plasticity rule. Neuron and synapse models are registry entries
-(:mod:`allonet.model.neurons`, :mod:`allonet.model.synapses`).
+(:mod:`allonet.model.neurons`, :mod:`allonet.model.synapses`), and so are drugs
+(:data:`allonet.pharmacology.DRUGS`): the drug state and update are generated from its entries.
 
-Every ALLO and benzodiazepine effect enters through expressions generated from the tested functions
-in :mod:`allonet.pharmacology` (via :func:`~allonet.pharmacology.brian_expression`), so the
+Every drug effect enters through expressions generated from the tested functions in
+:mod:`allonet.pharmacology` (via :func:`~allonet.pharmacology.brian_expression`), so the
 simulated model and the unit-tested formula cannot drift apart.
 
 Units: conductances in siemens, voltages in volt, times in second; drug concentrations are
-dimensionless numbers in nM read from the region-indexed TimedArrays ``allo_conc(t, region_id)`` and
-``bz_conc(t, region_id)``.
+dimensionless numbers in nM read from each drug's region-indexed TimedArray
+``<drug.array>(t, region_id)``.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 
-from allonet.pharmacology import brian_expression, hill_factor
-
-ALLO_ARRAY = "allo_conc"
-BZ_ARRAY = "bz_conc"
-
-_ALLO_FACTOR = brian_expression(hill_factor, c="allo_C", emax="allo_emax", ec50="allo_ec50",
-                                n="allo_hill")
-_TONIC_FACTOR = brian_expression(hill_factor, c="allo_C", emax="tonic_emax", ec50="tonic_ec50",
-                                 n="1")
-_BZ_DECAY = brian_expression(hill_factor, c="bz_C", emax="bz_decay_emax", ec50="bz_ec50",
-                             n="bz_hill")
-_BZ_AMPLITUDE = brian_expression(hill_factor, c="bz_C", emax="bz_amp_emax", ec50="bz_ec50",
-                                 n="bz_hill")
+from allonet.model.synthesis import LINK_VARIABLE
+from allonet.pharmacology import DRUGS, Drug, Effect, brian_expression
 
 
 def drug_equations(per_neuron: bool = False) -> str:
-    """Drug state: ALLO and benzodiazepine sensitivities and the factors the drug update sets.
+    """Drug state: every drug's sensitivity parameters and the factors the drug update sets.
 
     Shared by the population's neurons (one scalar update per population), unless ``per_neuron``:
-    closed-loop synthesis (each neuron adds its region's synthesised ALLO) or neurons given
+    closed-loop synthesis (each neuron adds its region's synthesised drug) or neurons given
     sensitivity profiles of their own (e.g. one cell per profile in the IPSC protocol).
     """
     constant = "(constant)" if per_neuron else "(constant, shared)"
     state = "" if per_neuron else " (shared)"
-    parameters = ["allo_emax : 1", "allo_ec50 : 1", "allo_hill : 1", "tonic_emax : 1",
-                  "tonic_ec50 : 1", "bz_decay_emax : 1", "bz_amp_emax : 1", "bz_ec50 : 1",
-                  "bz_hill : 1", "g_tonic0 : siemens", "E_tonic : volt"]
-    factors = ["allo_factor : 1", "bz_decay : 1", "bz_amp : 1", "g_tonic : siemens"]
+    parameters = [f"{name} : 1" for drug in DRUGS.values() for name in drug.parameters]
+    parameters += ["g_tonic0 : siemens", "E_tonic : volt"]
+    factors = [f"{e.variable} : 1" for drug in DRUGS.values() for e in drug.effects
+               if e.variable is not None] + ["g_tonic : siemens"]
     return "\n".join(
         [f"region_id : integer {constant}"]
         + [f"{line} {constant}" for line in parameters]
@@ -55,30 +47,58 @@ def _substitute(expression: str, name: str, value: str) -> str:
     return re.sub(rf"\b{name}\b", value, expression)
 
 
+@functools.cache
+def _expression(function: Callable, symbol: str, arguments: tuple[tuple[str, str], ...]) -> str:
+    """Brian2 text of ``function`` with its concentration named ``symbol`` (cached: sympy is
+    slow and every population asks for the same expressions)."""
+    return brian_expression(function, c=symbol, **dict(arguments))
+
+
+def _factor(drug: Drug, effect: Effect, closed_loop: bool) -> str:
+    """Brian2 expression of ``effect`` at the region's concentration of ``drug``."""
+    concentration = f"{drug.array}(t, region_id)"
+    if drug.synthesised:
+        concentration = f"({concentration}" + (f" + {LINK_VARIABLE})" if closed_loop else ")")
+    return _substitute(_expression(effect.function, drug.symbol, effect.arguments),
+                       drug.symbol, concentration)
+
+
+def _phasic_factors(target: str, gamma2: bool) -> list[str]:
+    """Names of the factors on ``target`` (decay or amplitude) that reach a synaptic channel,
+    ``1`` for those that do not."""
+    return [e.variable if e.reaches(gamma2) else "1" for drug in DRUGS.values()
+            for e in drug.effects if e.target == target]
+
+
 def drug_update_code(gaba_channels: dict[str, bool], closed_loop: bool = False) -> str:
     """Code run at every concentration sample: drug factors from the region's concentrations.
 
     ``gaba_channels`` maps GABA-A channel names to whether they are γ2 (benzodiazepine-sensitive).
-    ``closed_loop`` adds the region's synthesised ALLO (the linked variable ``allo_syn``, nM) to
-    the scheduled concentration.
+    ``closed_loop`` adds the region's synthesised excess (the linked variable
+    ``LINK_VARIABLE``, nM) to the scheduled concentration of the synthesised drug.
     Keeping these factors out of the differential equations keeps the integrated system linear
     in g and its generated code small.
     """
     # The concentrations are written into each expression, not held in temporaries: Brian2
     # cannot tell that a temporary holding a TimedArray value is scalar, which the shared
     # (population-wide) factors require.
-    allo_c = f"({ALLO_ARRAY}(t, region_id)" + (" + allo_syn)" if closed_loop else ")")
-    bz_c = f"{BZ_ARRAY}(t, region_id)"
-    lines = [
-        "allo_factor = " + _substitute(_ALLO_FACTOR, "allo_C", allo_c),
-        "g_tonic = g_tonic0*(" + _substitute(_TONIC_FACTOR, "allo_C", allo_c) + ")",
-        "bz_decay = " + _substitute(_BZ_DECAY, "bz_C", bz_c),
-        "bz_amp = " + _substitute(_BZ_AMPLITUDE, "bz_C", bz_c),
-    ]
+    lines = []
+    tonic = "g_tonic0"
+    for drug in DRUGS.values():
+        for effect in drug.effects:
+            factor = _factor(drug, effect, closed_loop)
+            if effect.variable is None:  # tonic: each drug multiplies the conductance in turn
+                lines.append(f"g_tonic = {tonic}*({factor})")
+                tonic = "g_tonic"
+            else:
+                lines.append(f"{effect.variable} = {factor}")
+    if tonic == "g_tonic0":
+        lines.append("g_tonic = g_tonic0")
     for name, gamma2 in sorted(gaba_channels.items()):
-        bz_decay, bz_amp = ("bz_decay", "bz_amp") if gamma2 else ("1", "1")
-        lines.append(f"tau_{name} = tau0_{name}*allo_factor*{bz_decay}")
-        lines.append(f"gain_{name} = {bz_amp}/(tau_{name}*(1 - exp(-pulse_{name}/tau_{name})))")
+        decay = "*".join([f"tau0_{name}", *_phasic_factors("decay", gamma2)])
+        amplitude = "*".join(_phasic_factors("amplitude", gamma2)) or "1"
+        lines.append(f"tau_{name} = {decay}")
+        lines.append(f"gain_{name} = {amplitude}/(tau_{name}*(1 - exp(-pulse_{name}/tau_{name})))")
     return "\n".join(lines)
 
 

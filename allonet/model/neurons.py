@@ -68,6 +68,20 @@ NEURON_MODELS: dict[str, NeuronModel] = {
                     ("V_peak", "V_peak")),
         nonlinear=True,
     ),
+    "eif": NeuronModel(
+        description="exponential integrate-and-fire (Fourcaud-Trocme et al. 2003; AdEx of "
+                    "Brette & Gerstner 2005 without adaptation): spike initiation sharpness "
+                    "DeltaT, rheobase gL*(VT - EL - DeltaT)",
+        equations=(
+            "dv/dt = (gL*(EL - v) + gL*DeltaT*exp((v - VT)/DeltaT) + I_syn + I_ext)/C"
+            " : volt (unless refractory)\n"
+            "DeltaT : volt (constant, shared)\nV_peak : volt (constant, shared)\n"
+        ),
+        threshold="v > V_peak",
+        reset="v = Vr",
+        parameters=(("DeltaT", "DeltaT"), ("V_peak", "V_peak")),
+        nonlinear=True,
+    ),
 }
 
 

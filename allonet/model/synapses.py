@@ -97,8 +97,9 @@ class SynapseModel:
     #: ``(channel name, synapse spec) -> [(variable, value)]``: the channel's parameters on the
     #: postsynaptic group besides its reversal potential ``E_<name>``, in the order they are set
     values: Callable[[str, Any], list[tuple[str, Any]]]
-    #: the decay is scaled by ALLO (and benzodiazepines, if γ2): the drug update sets it
-    allo_scaled: bool = False
+    #: a GABA-A channel: the drug update sets its decay and amplitude factors from the drugs'
+    #: phasic effects (:data:`allonet.pharmacology.DRUGS`; γ2-only effects if ``gamma2``)
+    drug_scaled: bool = False
     #: transmitter is present for the spec's ``pulse`` after each spike: the ``off`` pathway
     #: of :attr:`on_pre` runs that long after ``pre``
     pulsed: bool = False
@@ -134,7 +135,7 @@ SYNAPSE_MODELS: dict[str, SynapseModel] = {
         description="GABA-A: transmitter pulse, then decay tau0 x ALLO factor (x benzodiazepine "
                     "factor if γ2); peak and rise independent of ALLO (Cooper et al. 1999)",
         equations=gaba_a_equations, on_pre=_pulse_on_pre, values=_gaba_a_values,
-        allo_scaled=True, pulsed=True),
+        drug_scaled=True, pulsed=True),
     "ampa": SynapseModel(
         description="AMPA: difference of exponentials, peak = weight, not ALLO-modulated",
         equations=lambda channel, per_neuron: exponential_pair_equations(channel, False),

@@ -144,4 +144,7 @@ def add_glutamate_drive(group: b2.NeuronGroup, name: str, drive: GlutamateDrive)
 
 
 GLUTAMATE_EQUATIONS = "stress_weight : siemens (constant)\nstress_events : 1 (constant)\n"
-LINK_EQUATIONS = "allo_syn : 1\n"
+#: a neuron's copy of its region's synthesised excess (nM), added to the synthesised drug's
+#: scheduled concentration (:data:`allonet.pharmacology.Drug.synthesised`)
+LINK_VARIABLE = "allo_syn"
+LINK_EQUATIONS = f"{LINK_VARIABLE} : 1\n"

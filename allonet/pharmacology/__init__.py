@@ -7,10 +7,12 @@ and amplitude. :mod:`~allonet.pharmacology.schedules` gives concentrations (nM) 
 time (hours): constant, steps, stress surge, infusion pharmacokinetics (one or two compartments;
 the brexanolone preset has two), postpartum withdrawal and an ovarian cycle. Everything is a pure
 function without Brian2; the model's equations are generated from these same functions with
-:func:`brian_expression`.
+:func:`brian_expression`. :mod:`~allonet.pharmacology.drugs` is the registry of drugs
+(:data:`DRUGS`): what the model, the engine and the protocols read to handle each drug.
 """
 
 from allonet.pharmacology import schedules
+from allonet.pharmacology.drugs import DRUGS, Drug, Effect, chosen_profiles, profile_structure
 from allonet.pharmacology.receptors import (
     BENZODIAZEPINES,
     PROFILES,
@@ -52,11 +54,14 @@ __all__ = [
     "ALLO_MOLAR_MASS",
     "BENZODIAZEPINES",
     "BREXANOLONE_60H",
+    "DRUGS",
     "PROFILES",
     "SCHEDULE_FUNCTIONS",
     "STRESS_SURGE_PRESETS",
     "TONIC_PROFILES",
     "BenzodiazepineProfile",
+    "Drug",
+    "Effect",
     "InfusionPreset",
     "SensitivityProfile",
     "StressSurgePreset",
@@ -66,6 +71,7 @@ __all__ = [
     "bz_amplitude_factor",
     "bz_decay_factor",
     "bz_tonic_factor",
+    "chosen_profiles",
     "constant",
     "cycle",
     "decay_factor",
@@ -76,6 +82,7 @@ __all__ = [
     "infusion_pk",
     "infusion_pk_2c",
     "postpartum_withdrawal",
+    "profile_structure",
     "schedules",
     "steps",
     "stress_surge",

@@ -24,33 +24,56 @@ def raster_figure(run: RunFile) -> plt.Figure:
     """Raster of every population stacked (each an even subsample of at most
     ``RASTER_MAX_NEURONS`` neurons; the readout population whole, in a taller band), readout
     subgroups coloured, over phases shaded by context with CS and US spans."""
-    pops = common.populations(run)
-    readout = common.readout_population(run)
-    bands = {pop: READOUT_BAND if pop == readout else 1.0 for pop in pops}
+    bands = _bands(run)
     with plt.rc_context(RC):
         height = float(np.clip(1.3 + 0.32 * sum(bands.values()), 2.6, 7.5))
         fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN, height), layout="constrained")
-        common.shade_session(ax, run)
-        unit_pt = (height - 1.0) * 72 / sum(bands.values())  # one band unit in points
-        offset, ticks = 0.0, []
-        for pop in reversed(pops):
-            shown = _shown_neurons(run, pop)
-            _draw_band(ax, run, pop, shown, offset, bands[pop], unit_pt)
-            n = common.population_size(run, pop)
-            label = pop if shown.size == n else f"{pop} ({shown.size}/{n})"
-            ticks.append((offset + bands[pop] / 2, label))
-            ax.axhline(offset, color="0.6", lw=0.4, zorder=1)
-            offset += bands[pop]
-        ax.set_ylim(0, offset)
-        ax.set_yticks([t for t, _ in ticks], [n for _, n in ticks],
-                      fontsize=7 if len(pops) < 10 else 6)
-        ax.tick_params(axis="y", length=0)
-        ax.set_xlim(0, common.duration(run))
-        ax.set_xlabel("time (s)")
-        ax.set_ylabel("neuron (index)")
+        draw_raster(ax, run, unit_pt=(height - 1.0) * 72 / sum(bands.values()))
         handles = common.session_legend_handles(run) + _group_handles(run)
         fig.legend(handles=handles, loc="outside upper center", ncol=len(handles), fontsize=6)
     return fig
+
+
+def draw_raster(ax: plt.Axes, run: RunFile, unit_pt: float | None = None) -> plt.Axes:
+    """Draw the raster of :func:`raster_figure` into ``ax`` (any run with spikes; phases are
+    shaded where the run has them) and return ``ax``. ``unit_pt``: height (points) of one
+    population's band, which sizes the markers; by default from ``ax``'s height."""
+    bands = _bands(run)
+    if unit_pt is None:
+        unit_pt = ax.get_position().height * ax.figure.get_figheight() * 72 / sum(bands.values())
+    if "phases/stop" in run.data:
+        common.shade_session(ax, run)
+    offset, ticks = 0.0, []
+    for pop in reversed(list(bands)):
+        shown = _shown_neurons(run, pop)
+        _draw_band(ax, run, pop, shown, offset, bands[pop], unit_pt)
+        n = common.population_size(run, pop)
+        label = pop if shown.size == n else f"{pop} ({shown.size}/{n})"
+        ticks.append((offset + bands[pop] / 2, label))
+        ax.axhline(offset, color="0.6", lw=0.4, zorder=1)
+        offset += bands[pop]
+    ax.set_ylim(0, offset)
+    ax.set_yticks([t for t, _ in ticks], [n for _, n in ticks],
+                  fontsize=7 if len(bands) < 10 else 6)
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlim(0, _end(run))
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("neuron (index)")
+    return ax
+
+
+def _bands(run: RunFile) -> dict[str, float]:
+    """Height of each population's band (the readout population's is taller)."""
+    readout = common.readout_population(run)
+    return {pop: READOUT_BAND if pop == readout else 1.0 for pop in common.populations(run)}
+
+
+def _end(run: RunFile) -> float:
+    """End of the time axis (s): the session's end, else the last spike."""
+    if "phases/stop" in run.data:
+        return common.duration(run)
+    last = [float(np.max(common.spikes(run, p)[0], initial=0.0)) for p in common.populations(run)]
+    return max(last, default=0.0) or 1.0
 
 
 def _shown_neurons(run: RunFile, pop: str) -> np.ndarray:

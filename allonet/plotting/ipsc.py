@@ -5,10 +5,13 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from allonet.pharmacology import decay_factor
+from allonet.pharmacology import DRUGS, decay_factor
 from allonet.plotting.style import DOUBLE_COLUMN, RC, SINGLE_COLUMN, panel_label
+from allonet.spec.experiment import IpscDoseResponse
 from allonet.store import RunFile
 from allonet.units import to_nM
+
+SWEPT, SWEPT_COLUMN = IpscDoseResponse.swept_drug, IpscDoseResponse.swept_column
 
 _ZERO_AT = 3.0  # nM: where 0 nM is drawn on the log axis
 
@@ -38,7 +41,7 @@ def _traces(ax: plt.Axes, run: RunFile, proto: dict, neuron: int = 0) -> None:
     t_ms = run.data["traces/t"] * 1e3
     profile = proto["profiles"][neuron]
     traces = run.data[f"traces/{proto['target']}/I_clamp"][:, neuron, :] * 1e12
-    concentrations = run.data["conditions/allo_nM"]
+    concentrations = run.data[f"conditions/{SWEPT_COLUMN}"]
     colors = plt.cm.viridis(np.linspace(0, 0.9, len(concentrations)))
     for trace, c, color in zip(traces, concentrations, colors, strict=True):
         ax.plot(t_ms, trace, color=color, lw=0.9, label=f"{c:g} nM")
@@ -51,13 +54,13 @@ def _traces(ax: plt.Axes, run: RunFile, proto: dict, neuron: int = 0) -> None:
 
 
 def _folds(ax: plt.Axes, table: dict, proto: dict) -> None:
-    dense = np.logspace(np.log10(_ZERO_AT), np.log10(max(table["allo_nM"].max(), 3000)), 200)
+    dense = np.logspace(np.log10(_ZERO_AT), np.log10(max(table[SWEPT_COLUMN].max(), 3000)), 200)
     for index, profile in enumerate(proto["profiles"]):
         rows = table["profile"] == profile
         color, style = f"C{index}", ("-", "--", ":", "-.")[index % 4]
         ax.plot(dense, decay_factor(dense, profile) / decay_factor(0.0, profile), color=color,
                 lw=0.8, ls=style, alpha=0.8)
-        ax.plot(_x(table["allo_nM"][rows]), table["fold"][rows], "o", color=color,
+        ax.plot(_x(table[SWEPT_COLUMN][rows]), table["fold"][rows], "o", color=color,
                 ms=4.5 - index, mfc="none" if index % 2 else color, label=profile)
     for name, (conc, low, high) in proto.get("literature", {}).items():
         c = to_nM(conc)
@@ -65,7 +68,7 @@ def _folds(ax: plt.Axes, table: dict, proto: dict) -> None:
                                    lw=0, label="literature" if name == next(iter(
                                        proto["literature"])) else None))
     ax.set_xscale("log")
-    ax.set_xlabel("ALLO (nM; 0 drawn at 3)")
+    ax.set_xlabel(f"{DRUGS[SWEPT].label} (nM; 0 drawn at 3)")
     ax.set_ylabel("decay fold (τ / τ at 0 nM)")
     ax.set_title("decay: fit (dots), formula (lines)")
     ax.legend(frameon=False, loc="upper left")
@@ -74,15 +77,15 @@ def _folds(ax: plt.Axes, table: dict, proto: dict) -> None:
 def _invariants(ax: plt.Axes, table: dict, proto: dict) -> None:
     profile = proto["profiles"][0]
     rows = table["profile"] == profile
-    x = _x(table["allo_nM"][rows])
-    zero = int(np.argmin(table["allo_nM"][rows]))
+    x = _x(table[SWEPT_COLUMN][rows])
+    zero = int(np.argmin(table[SWEPT_COLUMN][rows]))
     for key, label, marker in (("peak", "peak", "o"), ("rise_10_90", "10-90% rise", "s")):
         values = table[key][rows]
         ax.plot(x, values / values[zero], marker, ls="-", ms=3.5, lw=0.8, label=label)
     ax.axhspan(0.9, 1.1, color="0.85", lw=0, label="±10%")
     ax.set_xscale("log")
     ax.set_ylim(0.5, 1.5)
-    ax.set_xlabel("ALLO (nM; 0 drawn at 3)")
+    ax.set_xlabel(f"{DRUGS[SWEPT].label} (nM; 0 drawn at 3)")
     ax.set_ylabel("relative to 0 nM (ratio)")
     ax.set_title("peak and rise")
     ax.legend(frameon=False, loc="upper left")
@@ -108,8 +111,14 @@ def ipsc_traces_figure(run: RunFile) -> plt.Figure:
 def ipsc_fold_figure(run: RunFile) -> plt.Figure:
     """Fitted IPSC decay fold (tau / tau at 0 nM) vs ALLO concentration per profile, with the
     formula and the literature ranges; single column."""
-    proto = run.spec["experiment"]["protocol"]
     with plt.rc_context(RC):
         fig, ax = plt.subplots(figsize=(SINGLE_COLUMN, 2.6), layout="constrained")
-        _folds(ax, run.table("readouts/ipsc"), proto)
+        draw_ipsc_folds(ax, run)
     return fig
+
+
+def draw_ipsc_folds(ax: plt.Axes, run: RunFile) -> plt.Axes:
+    """Draw :func:`ipsc_fold_figure`'s panel (decay fold vs ALLO in nM, per profile) into
+    ``ax`` and return it."""
+    _folds(ax, run.table("readouts/ipsc"), run.spec["experiment"]["protocol"])
+    return ax

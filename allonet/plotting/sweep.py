@@ -20,6 +20,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
+from allonet.pharmacology import DRUGS
 from allonet.plotting.style import DOUBLE_COLUMN, RC, SINGLE_COLUMN, role_color
 from allonet.store import read_run, read_table_file
 
@@ -30,8 +31,9 @@ BOOKKEEPING = frozenset({"seed", "status", "point", "index", "id", "run_file", "
                          "structure_hash", "started_utc", "finished_utc", "created_utc",
                          "worker", "device", "git_commit"})
 #: Readable names for common parameter paths.
-PARAM_LABELS = {"drugs.allo_default": "ALLO, all regions", "seed": "seed",
-                "protocol.cs_rate": "CS rate"}
+PARAM_LABELS = {"seed": "seed", "protocol.cs_rate": "CS rate"} | {
+    f"drugs.{d.default_field}": f"{d.label}, all regions" for d in DRUGS.values()
+    if d.default_field}
 #: Units guessed from readout names when the index does not give them.
 _UNIT_HINTS = (("ratio", "ratio"), ("fraction", "0-1"), ("freezing", "0-1"),
                ("overlap", "0-1"), ("rate", "Hz"), ("_hz", "Hz"), ("tau", "s"))

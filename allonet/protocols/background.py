@@ -16,12 +16,21 @@ import numpy as np
 
 from allonet.analysis.fear import baseline_rates
 from allonet.analysis.oscillations import band_powers, population_rate
-from allonet.engine import Condition, Recording, run_conditions
-from allonet.model import build_model
+from allonet.engine import Condition, run_conditions
+from allonet.model import Model, build_model
+from allonet.pharmacology import chosen_profiles, profile_structure
 from allonet.progress import Progress
 from allonet.protocols.fear_conditioning import drug_arrays
-from allonet.protocols.recording import allo_datasets, spike_arrays, spike_datasets, spike_monitors
+from allonet.protocols.recording import (
+    Record,
+    Recorder,
+    drug_datasets,
+    spike_datasets,
+    spike_records,
+)
 from allonet.spec import ResolvedSpecs
+from allonet.spec.experiment import BackgroundActivity, LfpProxy
+from allonet.spec.network import NetworkSpec
 from allonet.store import Column, RunData
 from allonet.units import to_hz, to_seconds
 
@@ -34,43 +43,63 @@ def run(specs: ResolvedSpecs, device: str,
     """Simulate the background run and return its datasets, readouts included."""
     exp, proto, net = specs.experiment, specs.experiment.protocol, specs.network
     duration = to_seconds(proto.duration)
-    allo, bz, sample_dt = drug_arrays(specs, duration)
+    drugs, sample_dt = drug_arrays(specs, duration)
+    profiles = chosen_profiles(exp.drugs)
     lfp = proto.lfp
 
-    def factory(allo_nM: np.ndarray, bz_nM: np.ndarray):
-        model = build_model(net, allo_nM, bz_nM, sample_dt, exp.drugs.benzodiazepine_name)
-        monitors = spike_monitors(model, net.populations)
-        if lfp is not None:
-            clock = b2.Clock(to_seconds(lfp.interval) * b2.second, name=LFP_CLOCK)
-            monitors["lfp"] = b2.StateMonitor(
-                model.groups[lfp.population], [f"I_{ch}" for ch in lfp.channels],
-                record=np.arange(lfp.cells), clock=clock, name="lfp_currents")
-        return model, monitors
+    recorder = Recorder(spike_records(net.populations)
+                        | ({} if lfp is None else {"lfp": _lfp_record(lfp)}))
 
-    def collect(recording: Recording) -> dict[str, np.ndarray]:
-        out = spike_arrays(recording, net.populations)
-        if lfp is not None:
-            rec = recording["lfp"]
-            out["lfp/t"] = rec["t"]
-            for ch in lfp.channels:
-                out[f"lfp/{ch}"] = np.abs(rec[f"I_{ch}"]).sum(axis=0)
-        return out
+    def factory(concentrations: Mapping[str, np.ndarray]):
+        model = build_model(net, concentrations, sample_dt, profiles)
+        return model, recorder.monitors(model)
 
     structure = {"family": f"background/{net.name}", "network": net.model_dump(mode="json"),
-                 "benzodiazepine": exp.drugs.benzodiazepine_name, "duration": duration,
+                 **profile_structure(profiles), "duration": duration,
                  "lfp": None if lfp is None else lfp.model_dump(mode="json")}
-    [result], record = run_conditions(device, factory, collect, [Condition("run", allo, bz)],
+    [result], record = run_conditions(device, factory, recorder.collect,
+                                      [Condition("run", drugs)],
                                       duration, to_seconds(net.integration.dt), exp.seed,
                                       structure, progress, specs.fixed_part())
-    datasets = _datasets(specs, result, allo, sample_dt)
+    datasets = _datasets(specs, result, drugs, sample_dt)
     datasets |= readouts(specs, {k: v.data for k, v in datasets.items()})
     return RunData(attrs={"build": record.as_dict()}, spec=specs.as_dict(), datasets=datasets)
 
 
-def _datasets(specs: ResolvedSpecs, result: dict[str, np.ndarray], allo: np.ndarray,
-              sample_dt: float) -> dict[str, Column]:
+def simulated_network(net: NetworkSpec, proto: BackgroundActivity) -> NetworkSpec:
+    """The network as the protocol builds it: unchanged."""
+    return net
+
+
+def recorded_size(net: NetworkSpec, proto: BackgroundActivity) -> tuple[float, int, int]:
+    """Simulated seconds, every neuron (spikes recorded) and the LFP proxy's current samples."""
+    duration = to_seconds(proto.duration)
+    lfp = proto.lfp
+    samples = 0 if lfp is None else round(
+        lfp.cells * len(lfp.channels) * duration / to_seconds(lfp.interval))
+    return duration, sum(p.n for p in net.populations.values()), samples
+
+
+def _lfp_record(lfp: LfpProxy) -> Record:
+    """The LFP proxy's currents, sampled on their own clock: ``lfp/t`` (s) and, per channel,
+    ``lfp/<channel>``, the sum over the sampled cells of |I_channel| (A)."""
+
+    def monitor(model: Model) -> b2.StateMonitor:
+        clock = b2.Clock(to_seconds(lfp.interval) * b2.second, name=LFP_CLOCK)
+        return b2.StateMonitor(model.groups[lfp.population], [f"I_{ch}" for ch in lfp.channels],
+                               record=np.arange(lfp.cells), clock=clock, name="lfp_currents")
+
+    def collect(rec: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return {"lfp/t": rec["t"]} | {f"lfp/{ch}": np.abs(rec[f"I_{ch}"]).sum(axis=0)
+                                      for ch in lfp.channels}
+
+    return Record(monitor, collect)
+
+
+def _datasets(specs: ResolvedSpecs, result: dict[str, np.ndarray],
+              drugs: Mapping[str, np.ndarray], sample_dt: float) -> dict[str, Column]:
     proto = specs.experiment.protocol
-    d = spike_datasets(result, specs.network.populations) | allo_datasets(specs, allo, sample_dt)
+    d = spike_datasets(result, specs.network.populations) | drug_datasets(specs, drugs, sample_dt)
     if proto.lfp is not None:
         d["lfp/t"] = Column(result["lfp/t"], "s")
         for ch in proto.lfp.channels:  # sum over the sampled cells of |I_channel|

@@ -25,14 +25,28 @@ from allonet.analysis.fear import (
     weights_at_phases,
 )
 from allonet.analysis.stress import STRESS_UNITS, allo_peaks, stress_response
-from allonet.engine import Condition, Recording, run_conditions
+from allonet.engine import Condition, run_conditions
 from allonet.errors import SpecError
-from allonet.model import build_model
+from allonet.model import Model, build_model
 from allonet.model.builder import PLASTICITY_GATE
-from allonet.model.synthesis import STRESS_ARRAY, GlutamateDrive, RegionSynthesis
+from allonet.model.synthesis import (
+    LINK_VARIABLE,
+    STRESS_ARRAY,
+    SYNTHESIS_GROUP,
+    GlutamateDrive,
+    RegionSynthesis,
+)
+from allonet.pharmacology import DRUGS, chosen_profiles, profile_structure
 from allonet.pharmacology.synthesis import rate_constants
 from allonet.progress import Progress
-from allonet.protocols.recording import allo_datasets, spike_arrays, spike_datasets, spike_monitors
+from allonet.protocols.drugs import drug_concentrations
+from allonet.protocols.recording import (
+    Record,
+    Recorder,
+    drug_datasets,
+    spike_datasets,
+    spike_records,
+)
 from allonet.protocols.schedule import (
     Timeline,
     rate_arrays,
@@ -40,7 +54,9 @@ from allonet.protocols.schedule import (
     silence_arrays,
     timeline,
 )
-from allonet.spec import ResolvedSpecs, concentration_at_hours
+from allonet.spec import ResolvedSpecs
+from allonet.spec.experiment import FearConditioning
+from allonet.spec.network import NetworkSpec
 from allonet.store import Column, RunData
 from allonet.units import parse_quantity, to_hz, to_nM, to_seconds
 
@@ -57,20 +73,33 @@ def bio_clock(specs: ResolvedSpecs, line: Timeline | None = None) -> BioClock:
 
 
 def drug_arrays(specs: ResolvedSpecs, duration: float, line: Timeline | None = None
-                ) -> tuple[np.ndarray, np.ndarray, float]:
-    """ALLO and benzodiazepine (nM) per sample (rows) and region (columns), and the sample step.
+                ) -> tuple[dict[str, np.ndarray], float]:
+    """Each drug's concentrations (nM) per sample (rows) and region (columns), by drug key, and
+    the sample step (s, simulation clock).
 
     Concentrations follow each region's schedule on the biological clock (:func:`bio_clock`).
     """
-    exp, regions = specs.experiment, specs.network.regions
-    step = to_seconds(exp.clock.sample_interval)
+    step = to_seconds(specs.experiment.clock.sample_interval)
     t_sim = np.arange(int(np.ceil(duration / step)) + 1) * step
-    t_bio = bio_clock(specs, line)(t_sim)
-    allo = np.stack([concentration_at_hours(exp.drugs.allo.get(r, exp.drugs.allo_default), t_bio)
-                     for r in regions], axis=1)
-    bz = np.stack([concentration_at_hours(exp.drugs.benzodiazepine.get(r, "0 nM"), t_bio)
-                   for r in regions], axis=1)
-    return allo, bz, step
+    return drug_concentrations(specs, bio_clock(specs, line)(t_sim)), step
+
+
+def with_synthesis(drugs: Mapping[str, np.ndarray], result: Mapping[str, np.ndarray],
+                   regions: list[str], synthesis: Mapping[str, RegionSynthesis]
+                   ) -> dict[str, np.ndarray]:
+    """The concentrations (nM) the model used: the synthesised drug's schedule plus each
+    closed-loop region's recorded excess (its last value holds after the record ends)."""
+    used = dict(drugs)
+    if not synthesis:
+        return used
+    for key in (k for k, d in DRUGS.items() if d.synthesised):
+        used[key] = drugs[key].copy()
+        for region in synthesis:
+            column = regions.index(region)
+            synthesised = result[f"{LINK_VARIABLE}/{region}"]
+            used[key][: len(synthesised), column] += synthesised
+            used[key][len(synthesised):, column] += synthesised[-1] if len(synthesised) else 0.0
+    return used
 
 
 def synthesis_constants(specs: ResolvedSpecs) -> dict[str, RegionSynthesis]:
@@ -104,6 +133,21 @@ def stress_array(specs: ResolvedSpecs, line: Timeline, resolution: float) -> np.
     return exp.stress.intensity_at_hours(bio_clock(specs, line)(mid))
 
 
+def simulated_network(net: NetworkSpec, proto: FearConditioning) -> NetworkSpec:
+    """The network as the protocol builds it: unchanged."""
+    return net
+
+
+def recorded_size(net: NetworkSpec, proto: FearConditioning) -> tuple[float, int, int]:
+    """Simulated seconds, every neuron (spikes recorded) and the weight samples (each sample
+    event records t, i, w_cs and w_ctx per plastic neuron)."""
+    duration = timeline(proto).duration
+    every = to_seconds(proto.weight_sample_interval)
+    plastic = sum(p.n for p in net.populations.values() if p.coincidence is not None)
+    return duration, sum(p.n for p in net.populations.values()), round(
+        4 * plastic * duration / every)
+
+
 def readout_groups(specs: ResolvedSpecs) -> dict[str, tuple[str, int, int]]:
     """Groups whose CS rates are read out: every population whole, plus the readout
     population's subgroups (e.g. fear and extinction neurons)."""
@@ -122,7 +166,8 @@ def run(specs: ResolvedSpecs, device: str,
     rates = rate_arrays(proto, line)
     silenced = silence_arrays(proto, line)
     resolution = to_seconds(proto.resolution)
-    allo, bz, sample_dt = drug_arrays(specs, line.duration, line)
+    drugs, sample_dt = drug_arrays(specs, line.duration, line)
+    profiles = chosen_profiles(exp.drugs)
     readout = proto.readout_population
     synthesis = synthesis_constants(specs)
     stress = stress_array(specs, line, resolution) if exp.stress else None
@@ -147,42 +192,23 @@ def run(specs: ResolvedSpecs, device: str,
     if stress is not None:
         inputs[STRESS_ARRAY] = stress
 
-    def factory(allo_nM: np.ndarray, bz_nM: np.ndarray):
+    recorder = Recorder(spike_records(net.populations)
+                        | {f"{SYNTHESIS_GROUP}/{r}": _synthesis_record(specs, r) for r in synthesis}
+                        | {f"weights_{p}": _weight_record(p, net.populations[p].n)
+                           for p in plastic})
+
+    def factory(concentrations: Mapping[str, np.ndarray]):
         timed = {name: b2.TimedArray(values * (b2.Hz if name.startswith("rate_") else 1),
                                      dt=resolution * b2.second, name=name)
                  for name, values in inputs.items()}
-        model = build_model(net, allo_nM, bz_nM, sample_dt, exp.drugs.benzodiazepine_name, timed,
+        model = build_model(net, concentrations, sample_dt, profiles, timed,
                             dict.fromkeys(plastic, weight_every), synthesis, glutamate)
-        monitors = spike_monitors(model, net.populations)
-        for region in synthesis:
-            # The excess a population of the region holds at the start of each drug-clock step:
-            # exactly the value its drug update reads.
-            reader = next(n for n, p in net.populations.items() if p.region == region)
-            monitors[f"allo_synthesis/{region}"] = b2.StateMonitor(
-                model.groups[reader], "allo_syn", record=[0], clock=model.drug_clock,
-                when="start", order=-1, name=f"allo_synthesis_{region}")
-        for name in plastic:
-            monitors[f"weights_{name}"] = b2.EventMonitor(
-                model.groups[name], "sample", variables=["w_cs", "w_ctx"], name=f"weights_{name}")
-        return model, monitors
-
-    def collect(recording: Recording) -> dict[str, np.ndarray]:
-        out = spike_arrays(recording, net.populations)
-        for name in plastic:
-            rec, n = recording[f"weights_{name}"], net.populations[name].n
-            order = np.lexsort((rec["i"], rec["t"]))
-            out[f"{name}/w_t"] = rec["t"][order][::n]
-            for var in ("w_cs", "w_ctx"):
-                out[f"{name}/{var}"] = rec[var][order].reshape(-1, n)
-        for region in synthesis:
-            out[f"allo_syn/{region}"] = recording[f"allo_synthesis/{region}"]["allo_syn"][0]
-        return out
+        return model, recorder.monitors(model)
 
     # Rate and silence values are TimedArray data, not code: runs that differ only in them share
     # one binary (the array shapes and which arrays exist are structure).
     structure = {"family": f"fear/{net.name}", "network": net.model_dump(mode="json"),
-                 "plastic": plastic,
-                 "benzodiazepine": exp.drugs.benzodiazepine_name, "duration": line.duration,
+                 "plastic": plastic, **profile_structure(profiles), "duration": line.duration,
                  "arrays": sorted((k, v.shape) for k, v in (rates | silenced).items()),
                  "readout": readout, "weight_dt": proto.weight_sample_interval}
     if synthesis or glutamate or stress is not None:
@@ -191,21 +217,46 @@ def run(specs: ResolvedSpecs, device: str,
         structure["synthesis"] = {r: list(s.populations) for r, s in synthesis.items()}
         structure["glutamate"] = {p: g.synapse for p, g in glutamate.items()}
         structure["stress_shape"] = None if stress is None else stress.shape
-    [result], record = run_conditions(device, factory, collect, [Condition("run", allo, bz)],
+    [result], record = run_conditions(device, factory, recorder.collect, [Condition("run", drugs)],
                                       line.duration, to_seconds(net.integration.dt), exp.seed,
                                       structure, progress, specs.fixed_part(), inputs)
-    used = allo.copy()
-    for region in synthesis:
-        column = net.regions.index(region)
-        synthesised = result[f"allo_syn/{region}"]
-        used[: len(synthesised), column] += synthesised
-        used[len(synthesised):, column] += synthesised[-1] if len(synthesised) else 0.0
+    used = with_synthesis(drugs, result, list(net.regions), synthesis)
     datasets = _datasets(specs, line, result, used, sample_dt, plastic)
     if stress is not None:
         datasets["stress/t_sim"] = Column((np.arange(len(stress)) + 0.5) * resolution, "s")
         datasets["stress/intensity"] = Column(stress, "1")
     datasets |= readouts(specs, {k: v.data for k, v in datasets.items()})
     return RunData(attrs={"build": record.as_dict()}, spec=specs.as_dict(), datasets=datasets)
+
+
+def _synthesis_record(specs: ResolvedSpecs, region: str) -> Record:
+    """The synthesised excess (nM) a population of closed-loop ``region`` holds at the start of
+    each drug-clock step, exactly the value its drug update reads, as ``allo_syn/<region>``
+    (:data:`~allonet.model.synthesis.LINK_VARIABLE`)."""
+    reader = next(n for n, p in specs.network.populations.items() if p.region == region)
+
+    def monitor(model: Model) -> b2.StateMonitor:
+        return b2.StateMonitor(model.groups[reader], LINK_VARIABLE, record=[0],
+                               clock=model.drug_clock, when="start", order=-1,
+                               name=f"{SYNTHESIS_GROUP}_{region}")
+
+    return Record(monitor, lambda rec: {f"{LINK_VARIABLE}/{region}": rec[LINK_VARIABLE][0]})
+
+
+def _weight_record(population: str, n: int) -> Record:
+    """The coincidence weights (S) of the ``n`` neurons of ``population`` at each ``sample``
+    event: ``<population>/w_t`` (s) and ``<population>/w_cs``, ``w_ctx`` (samples, neurons)."""
+
+    def monitor(model: Model) -> b2.EventMonitor:
+        return b2.EventMonitor(model.groups[population], "sample", variables=["w_cs", "w_ctx"],
+                               name=f"weights_{population}")
+
+    def collect(rec: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        order = np.lexsort((rec["i"], rec["t"]))
+        return {f"{population}/w_t": rec["t"][order][::n]} | {
+            f"{population}/{var}": rec[var][order].reshape(-1, n) for var in ("w_cs", "w_ctx")}
+
+    return Record(monitor, collect)
 
 
 def readouts(specs: ResolvedSpecs, data: Mapping[str, np.ndarray]) -> dict[str, Column]:
@@ -262,7 +313,8 @@ def readouts(specs: ResolvedSpecs, data: Mapping[str, np.ndarray]) -> dict[str, 
 
 
 def _datasets(specs: ResolvedSpecs, line: Timeline, result: dict[str, np.ndarray],
-              allo: np.ndarray, sample_dt: float, plastic: list[str]) -> dict[str, Column]:
+              drugs: Mapping[str, np.ndarray], sample_dt: float, plastic: list[str]
+              ) -> dict[str, Column]:
     net = specs.network
     d = spike_datasets(result, net.populations)
     epochs = line.epochs
@@ -277,7 +329,7 @@ def _datasets(specs: ResolvedSpecs, line: Timeline, result: dict[str, np.ndarray
                                            specs.experiment.protocol.phases]), "str")
     d["phases/start"] = Column(np.array([p[1] for p in line.phase_bounds]), "s")
     d["phases/stop"] = Column(np.array([p[2] for p in line.phase_bounds]), "s")
-    d |= allo_datasets(specs, allo, sample_dt, bio_clock(specs, line))
+    d |= drug_datasets(specs, drugs, sample_dt, bio_clock(specs, line))
     if line.session_bounds:
         d["phases/session"] = Column(np.array([p.session for p in
                                                specs.experiment.protocol.phases]), "str")

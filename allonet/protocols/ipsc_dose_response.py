@@ -15,15 +15,19 @@ import brian2 as b2
 import numpy as np
 
 from allonet.analysis import ipsc_kinetics
-from allonet.engine import Condition, Recording, run_conditions
-from allonet.model import build_model
-from allonet.pharmacology import PROFILES, decay_factor
+from allonet.engine import Condition, run_conditions
+from allonet.model import Model, build_model
+from allonet.pharmacology import PROFILES, chosen_profiles, decay_factor, profile_structure
 from allonet.progress import Progress
-from allonet.spec import ResolvedSpecs, concentration_at_hours
+from allonet.protocols.drugs import drug_concentrations
+from allonet.protocols.recording import Record, Recorder, spike_record
+from allonet.spec import ResolvedSpecs
 from allonet.spec.experiment import IpscDoseResponse
 from allonet.spec.network import NetworkSpec
 from allonet.store import Column, RunData
 from allonet.units import to_nM, to_seconds
+
+SWEPT, SWEPT_COLUMN = IpscDoseResponse.swept_drug, IpscDoseResponse.swept_column
 
 
 def one_cell_per_profile(net: NetworkSpec, proto: IpscDoseResponse) -> NetworkSpec:
@@ -31,6 +35,20 @@ def one_cell_per_profile(net: NetworkSpec, proto: IpscDoseResponse) -> NetworkSp
     data = net.model_dump(mode="json")
     data["populations"][proto.target]["n"] = len(proto.profiles)
     return NetworkSpec.model_validate(data)
+
+
+def simulated_network(net: NetworkSpec, proto: IpscDoseResponse) -> NetworkSpec:
+    """The network as the protocol builds it: one target cell per profile."""
+    return one_cell_per_profile(net, proto)
+
+
+def recorded_size(net: NetworkSpec, proto: IpscDoseResponse) -> tuple[float, int, int]:
+    """Simulated seconds (every concentration's run), the input cells whose spikes are recorded,
+    and the clamp-current samples (one per cell, step and concentration)."""
+    duration = to_seconds(proto.duration)
+    steps = round(duration / to_seconds(net.integration.dt))
+    runs = len(proto.concentrations)
+    return duration * runs, net.inputs[proto.input].n, runs * len(proto.profiles) * steps
 
 
 def set_profiles(group: b2.NeuronGroup, profiles: list[str]) -> None:
@@ -50,51 +68,48 @@ def run(specs: ResolvedSpecs, device: str,
     duration = to_seconds(proto.duration)
     dt = to_seconds(net.integration.dt)
     conditions = _conditions(specs, net)
+    profiles = chosen_profiles(exp.drugs)
+    recorder = Recorder({"trace": _clamp_record(proto.target, synapse),
+                         "spikes": spike_record(proto.input, name="spikes_input")})
 
-    def factory(allo: np.ndarray, bz: np.ndarray):
-        model = build_model(net, allo, bz, sample_dt=duration,
-                            benzodiazepine=exp.drugs.benzodiazepine_name,
+    def factory(drugs: Mapping[str, np.ndarray]):
+        model = build_model(net, drugs, sample_dt=duration, profiles=profiles,
                             per_neuron_drugs=frozenset({proto.target}))
         set_profiles(model.groups[proto.target], proto.profiles)
-        monitors = {"trace": b2.StateMonitor(model.groups[proto.target], f"I_{synapse}",
-                                             record=True, name="trace_clamp")}
-        monitors["spikes"] = b2.SpikeMonitor(model.groups[proto.input], name="spikes_input")
-        return model, monitors
-
-    def collect(recording: Recording) -> dict[str, np.ndarray]:
-        out = {"I_clamp": -recording["trace"][f"I_{synapse}"], "t": recording["trace"]["t"]}
-        out["spike_t"] = recording["spikes"]["t"]
-        out["spike_i"] = recording["spikes"]["i"]
-        return out
+        return model, recorder.monitors(model)
 
     structure = {"network": net.model_dump(mode="json"), "protocol": proto.kind,
                  "target": proto.target, "synapse": synapse, "input": proto.input,
-                 "benzodiazepine": exp.drugs.benzodiazepine_name}
-    results, record = run_conditions(device, factory, collect, conditions, duration, dt, exp.seed,
-                                     structure, progress, specs.fixed_part())
+                 **profile_structure(profiles)}
+    results, record = run_conditions(device, factory, recorder.collect, conditions, duration, dt,
+                                     exp.seed, structure, progress, specs.fixed_part())
     datasets = _datasets(specs, net, conditions, results)
     datasets.update(readouts(datasets, exp.protocol, onset=_first_spike(net, proto)))
     return RunData(attrs={"build": record.as_dict()}, spec=specs.as_dict(), datasets=datasets)
 
 
-def _conditions(specs: ResolvedSpecs, net: NetworkSpec) -> list[Condition]:
-    proto, drugs = specs.experiment.protocol, specs.experiment.drugs
-    clock = specs.experiment.clock
-    base = np.zeros((1, len(net.regions)))
-    bz = np.zeros((1, len(net.regions)))
-    start_h = clock.bio_hours(np.zeros(1))
+def _clamp_record(target: str, synapse: str) -> Record:
+    """The clamped cells' current through ``synapse`` with the electrophysiology sign (outward
+    positive): ``I_clamp`` (A, cells x samples) and its sample times ``t`` (s)."""
 
-    for column, region in enumerate(net.regions):
-        value = drugs.allo.get(region, drugs.allo_default)
-        base[0, column] = concentration_at_hours(value, start_h)[0]
-        bz[0, column] = concentration_at_hours(drugs.benzodiazepine.get(region, "0 nM"),
-                                               start_h)[0]
+    def monitor(model: Model) -> b2.StateMonitor:
+        return b2.StateMonitor(model.groups[target], f"I_{synapse}", record=True,
+                               name="trace_clamp")
+
+    return Record(monitor, lambda rec: {"I_clamp": -rec[f"I_{synapse}"], "t": rec["t"]})
+
+
+def _conditions(specs: ResolvedSpecs, net: NetworkSpec) -> list[Condition]:
+    """One condition per swept concentration: every drug at its schedule's value at the start of
+    the biological clock, the swept drug set to the concentration in ``protocol.region``."""
+    proto = specs.experiment.protocol
+    base = drug_concentrations(specs, specs.experiment.clock.bio_hours(np.zeros(1)))
     conditions = []
     column = net.regions.index(proto.region)
     for text in proto.concentrations:
-        allo = base.copy()
-        allo[0, column] = to_nM(text)
-        conditions.append(Condition(label=text, allo_nM=allo, bz_nM=bz))
+        swept = base[SWEPT].copy()
+        swept[0, column] = to_nM(text)
+        conditions.append(Condition(label=text, drugs=base | {SWEPT: swept}))
     return conditions
 
 
@@ -109,21 +124,22 @@ def _datasets(specs: ResolvedSpecs, net: NetworkSpec, conditions: list[Condition
     concentrations = np.array([to_nM(c) for c in proto.concentrations])
     datasets = {
         "conditions/label": Column(np.array([c.label for c in conditions]), "str"),
-        "conditions/allo_nM": Column(concentrations, "nM"),
+        f"conditions/{SWEPT_COLUMN}": Column(concentrations, "nM"),
         "traces/t": Column(results[0]["t"], "s"),
     }
     stacked = np.stack([r["I_clamp"] for r in results])  # (condition, neuron, time)
     datasets[f"traces/{proto.target}/I_clamp"] = Column(stacked, "A")
     datasets[f"traces/{proto.target}/profile"] = Column(np.array(proto.profiles), "str")
     for column, region in enumerate(net.regions):
-        datasets[f"allo/{region}/concentration"] = Column(
-            np.array([c.allo_nM[:, column] for c in conditions]), "nM")
-        datasets[f"allo/{region}/t_sim"] = Column(np.zeros(1), "s")
-        datasets[f"allo/{region}/t_bio"] = Column(
+        datasets[f"{SWEPT}/{region}/concentration"] = Column(
+            np.array([c.drugs[SWEPT][:, column] for c in conditions]), "nM")
+        datasets[f"{SWEPT}/{region}/t_sim"] = Column(np.zeros(1), "s")
+        datasets[f"{SWEPT}/{region}/t_bio"] = Column(
             specs.experiment.clock.bio_hours(np.zeros(1)), "h")
-    spikes_t = np.concatenate([r["spike_t"] for r in results])
-    spikes_i = np.concatenate([r["spike_i"] for r in results])
-    spikes_c = np.concatenate([np.full(len(r["spike_t"]), k) for k, r in enumerate(results)])
+    spikes_t = np.concatenate([r[f"{proto.input}/t"] for r in results])
+    spikes_i = np.concatenate([r[f"{proto.input}/i"] for r in results])
+    spikes_c = np.concatenate([np.full(len(r[f"{proto.input}/t"]), k)
+                               for k, r in enumerate(results)])
     datasets[f"spikes/{proto.input}/timestamps"] = Column(spikes_t, "s")
     datasets[f"spikes/{proto.input}/node_ids"] = Column(spikes_i.astype(np.uint64), "1")
     datasets[f"spikes/{proto.input}/condition"] = Column(spikes_c.astype(np.int64), "1")
@@ -141,15 +157,15 @@ def readouts(data: Mapping[str, Column | np.ndarray], proto: IpscDoseResponse,
         return value.data if isinstance(value, Column) else value
 
     t = arr("traces/t")
-    concentrations = arr("conditions/allo_nM")
-    rows: dict[str, list] = {k: [] for k in ("allo_nM", "profile", "peak", "rise_10_90",
+    concentrations = arr(f"conditions/{SWEPT_COLUMN}")
+    rows: dict[str, list] = {k: [] for k in (SWEPT_COLUMN, "profile", "peak", "rise_10_90",
                                              "tau_decay", "fold", "formula_fold", "fit_r2")}
     traces = arr(f"traces/{proto.target}/I_clamp")
     for cell, profile in enumerate(proto.profiles):
         kinetics = [ipsc_kinetics(t, traces[k, cell], onset) for k in range(len(concentrations))]
         reference = kinetics[int(np.argmin(concentrations))].tau_decay
         for c, kin in zip(concentrations, kinetics, strict=True):
-            rows["allo_nM"].append(c)
+            rows[SWEPT_COLUMN].append(c)
             rows["profile"].append(profile)
             rows["peak"].append(kin.peak)
             rows["rise_10_90"].append(kin.rise_10_90)
@@ -158,7 +174,7 @@ def readouts(data: Mapping[str, Column | np.ndarray], proto: IpscDoseResponse,
             rows["formula_fold"].append(float(decay_factor(c, profile)) /
                                         float(decay_factor(concentrations.min(), profile)))
             rows["fit_r2"].append(kin.fit_r2)
-    units = {"allo_nM": "nM", "profile": "str", "peak": "A", "rise_10_90": "s", "tau_decay": "s",
+    units = {SWEPT_COLUMN: "nM", "profile": "str", "peak": "A", "rise_10_90": "s", "tau_decay": "s",
              "fold": "1", "formula_fold": "1", "fit_r2": "1"}
     return {f"readouts/ipsc/{k}": Column(np.array(v), units[k]) for k, v in rows.items()}
 

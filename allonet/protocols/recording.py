@@ -1,37 +1,72 @@
-"""What the continuous-run protocols (``fear_conditioning``, ``background``) record and store
-alike: every population's spikes (SONATA layout) and the ALLO concentration per region."""
+"""What protocols record: one :class:`Recorder` per run, made of :class:`Record` s (a monitor
+and how its recording becomes arrays), and the run-file datasets every protocol stores alike:
+spikes (SONATA layout) and the concentration per region of each recorded drug
+(:attr:`allonet.pharmacology.Drug.recorded`).
+
+A protocol lists its records once; the recorder adds their monitors to each model the engine
+builds (:data:`~allonet.engine.ModelFactory`) and turns each run's recording into the protocol's
+result arrays (:data:`~allonet.engine.Collector`), on any device.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 
 import brian2 as b2
 import numpy as np
 
 from allonet.engine import Recording
 from allonet.model import Model
+from allonet.pharmacology import DRUGS
 from allonet.spec import ResolvedSpecs
 from allonet.store import Column
 
 
-def spike_monitors(model: Model, populations: Iterable[str]) -> dict[str, b2.SpikeMonitor]:
-    """A spike monitor per population, named ``spikes_<population>``."""
-    return {name: b2.SpikeMonitor(model.groups[name], name=f"spikes_{name}")
-            for name in populations}
+@dataclass(frozen=True)
+class Record:
+    """One monitor of a run: ``monitor`` makes it for a model (a fixed Brian2 name keeps the
+    generated code identical between builds); ``collect`` turns its recorded variables (SI
+    units, as :data:`~allonet.engine.Recording` holds them) into named result arrays."""
+
+    monitor: Callable[[Model], b2.BrianObject]
+    collect: Callable[[Mapping[str, np.ndarray]], dict[str, np.ndarray]]
 
 
-def spike_arrays(recording: Recording, populations: Iterable[str]) -> dict[str, np.ndarray]:
-    """``<population>/t`` (s) and ``<population>/i`` arrays recorded by :func:`spike_monitors`."""
-    out = {}
-    for name in populations:
-        out[f"{name}/t"] = recording[name]["t"]
-        out[f"{name}/i"] = recording[name]["i"]
-    return out
+class Recorder:
+    """Every record of a protocol's run, by monitor key (monitors are made in this order)."""
+
+    def __init__(self, records: Mapping[str, Record]) -> None:
+        self.records = dict(records)
+
+    def monitors(self, model: Model) -> dict[str, b2.BrianObject]:
+        """The monitors of ``model``, by key."""
+        return {key: record.monitor(model) for key, record in self.records.items()}
+
+    def collect(self, recording: Recording) -> dict[str, np.ndarray]:
+        """The result arrays of one run, from every record."""
+        out: dict[str, np.ndarray] = {}
+        for key, record in self.records.items():
+            out |= record.collect(recording[key])
+        return out
+
+
+def spike_record(group: str, name: str | None = None) -> Record:
+    """Spikes of ``group`` (a population or an input) as ``<group>/t`` (s) and ``<group>/i``;
+    the monitor is named ``name`` (default ``spikes_<group>``)."""
+    return Record(
+        lambda model: b2.SpikeMonitor(model.groups[group], name=name or f"spikes_{group}"),
+        lambda rec: {f"{group}/t": rec["t"], f"{group}/i": rec["i"]})
+
+
+def spike_records(populations: Iterable[str]) -> dict[str, Record]:
+    """A :func:`spike_record` per population, keyed by population."""
+    return {name: spike_record(name) for name in populations}
 
 
 def spike_datasets(result: Mapping[str, np.ndarray], populations: Iterable[str]
                    ) -> dict[str, Column]:
-    """``spikes/<population>/timestamps`` (s) and ``node_ids`` from :func:`spike_arrays`."""
+    """``spikes/<population>/timestamps`` (s) and ``node_ids`` from :func:`spike_record`."""
     d = {}
     for name in populations:
         d[f"spikes/{name}/timestamps"] = Column(result[f"{name}/t"], "s")
@@ -39,20 +74,23 @@ def spike_datasets(result: Mapping[str, np.ndarray], populations: Iterable[str]
     return d
 
 
-def allo_datasets(specs: ResolvedSpecs, allo: np.ndarray, sample_dt: float,
+def drug_datasets(specs: ResolvedSpecs, drugs: Mapping[str, np.ndarray], sample_dt: float,
                   bio_hours: Callable[[np.ndarray], np.ndarray] | None = None
                   ) -> dict[str, Column]:
-    """``allo/<region>/concentration`` (nM) per sample of ``sample_dt`` seconds, with the
-    sample times on the simulation (``t_sim``, s) and biological (``t_bio``, h) clocks;
-    ``bio_hours`` maps one to the other (default ``experiment.clock``; sessions have their own)."""
+    """``<drug key>/<region>/concentration`` (nM) of every recorded drug in ``drugs`` (drug
+    key -> (n_samples, n_regions)) per sample of ``sample_dt`` seconds, with the sample times on
+    the simulation (``t_sim``, s) and biological (``t_bio``, h) clocks; ``bio_hours`` maps one to
+    the other (default ``experiment.clock``; sessions have their own)."""
     bio_hours = bio_hours or specs.experiment.clock.bio_hours
-    t_sim = np.arange(allo.shape[0]) * sample_dt
     d = {}
-    for column, region in enumerate(specs.network.regions):
-        d[f"allo/{region}/concentration"] = Column(allo[:, column], "nM")
-        d[f"allo/{region}/t_sim"] = Column(t_sim, "s")
-        d[f"allo/{region}/t_bio"] = Column(bio_hours(t_sim), "h")
+    for key in (k for k in drugs if DRUGS[k].recorded):
+        t_sim = np.arange(drugs[key].shape[0]) * sample_dt
+        for column, region in enumerate(specs.network.regions):
+            d[f"{key}/{region}/concentration"] = Column(drugs[key][:, column], "nM")
+            d[f"{key}/{region}/t_sim"] = Column(t_sim, "s")
+            d[f"{key}/{region}/t_bio"] = Column(bio_hours(t_sim), "h")
     return d
 
 
-__all__ = ["allo_datasets", "spike_arrays", "spike_datasets", "spike_monitors"]
+__all__ = ["Record", "Recorder", "drug_datasets", "spike_datasets", "spike_record",
+           "spike_records"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Collection
+from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field, PositiveFloat, PositiveInt, model_validator
@@ -19,9 +20,12 @@ from allonet.spec.fields import (
     Strict,
     Time,
 )
+from allonet.spec.network import NetworkSpec, received_synapses
 from allonet.units import to_hz, to_nM, to_seconds
 
 _HOUR = 3600.0
+#: What a protocol finds wrong with a network: (dotted path in the experiment, value, why).
+Problem = tuple[str, Any, str]
 
 
 def _hours(text: str) -> float:
@@ -262,12 +266,25 @@ class Stress(Strict):
                                 _hours(self.tau_decay))
 
 
+def undefined_names(net: NetworkSpec, names: dict[str, tuple[Any, Collection]]) -> list[Problem]:
+    """A problem for each ``protocol.<field>`` of ``names`` (field -> (value, names allowed))
+    whose value the network does not define, in the order of ``names``."""
+    return [(f"protocol.{field}", value, f"not defined in network {net.name!r}: {sorted(allowed)}")
+            for field, (value, allowed) in names.items() if value not in allowed]
+
+
 class IpscDoseResponse(Strict):
     """Protocol: one inhibitory input onto clamped cells, repeated per ALLO concentration.
 
     Each listed profile gets its own postsynaptic cell (a copy of ``target`` with that
     ``allo_profile``); each concentration is one run of the same compiled model.
     """
+
+    #: the drug (key of ``allonet.pharmacology.DRUGS``) whose concentration in ``region`` the
+    #: protocol sweeps; ``profiles`` are its sensitivity profiles
+    swept_drug: ClassVar[str] = "allo"
+    #: the ``conditions`` and ``readouts/ipsc`` column of the swept concentration (nM)
+    swept_column: ClassVar[str] = f"{swept_drug}_nM"
 
     kind: Literal["ipsc_dose_response"]
     target: Identifier
@@ -279,6 +296,12 @@ class IpscDoseResponse(Strict):
     profiles: list[ProfileName] = Field(min_length=1)
     #: measured decay folds to draw on the figure: label -> (concentration, low, high)
     literature: dict[str, tuple[Concentration, float, float]] = {}
+
+    def network_problems(self, experiment: ExperimentSpec, net: NetworkSpec) -> list[Problem]:
+        """The target, input, synapse and region must exist in ``net``."""
+        return undefined_names(net, {
+            "target": (self.target, net.populations), "input": (self.input, net.inputs),
+            "synapse": (self.synapse, net.synapses), "region": (self.region, set(net.regions))})
 
 
 class Phase(Strict):
@@ -400,6 +423,27 @@ class FearConditioning(Strict):
             raise ValueError(f"session starts must increase: {order}")
         return self
 
+    def network_problems(self, experiment: ExperimentSpec, net: NetworkSpec) -> list[Problem]:
+        """Every input, population and context input the protocol names must exist in ``net``
+        (a context's input may be a channel of an input)."""
+        names = {"cs_input": (self.cs_input, net.inputs),
+                 "readout_population": (self.readout_population, net.populations)}
+        channels = set(net.inputs) | {ch for inp in net.inputs.values()
+                                      for ch in getattr(inp, "channels", {})}
+        names |= {f"contexts.{k}.input": (c.input, channels) for k, c in self.contexts.items()}
+        if self.us_input:
+            names["us_input"] = (self.us_input, net.inputs)
+        if self.freezing:
+            names["freezing.population"] = (self.freezing.population, net.populations)
+        if self.ensemble_population:
+            names["ensemble_population"] = (self.ensemble_population, net.populations)
+        names |= {f"silenceable.{i}": (pop, net.populations)
+                  for i, pop in enumerate(self.silenceable)}
+        for index, phase in enumerate(self.phases):
+            names |= {f"phases.{index}.silence.{pop}": (pop, net.populations)
+                      for pop in phase.silence}
+        return undefined_names(net, names)
+
     @model_validator(mode="after")
     def _contexts_known(self) -> FearConditioning:
         names = [phase.name for phase in self.phases]
@@ -451,6 +495,28 @@ class BackgroundActivity(Strict):
     total: tuple[Rate, Rate] = ("1 Hz", "100 Hz")
     bin: Time = "1 ms"
     segment: Time = "1 s"
+
+    def network_problems(self, experiment: ExperimentSpec, net: NetworkSpec) -> list[Problem]:
+        """Closed-loop synthesis and stress belong to the fear protocol; the spectra and LFP
+        populations, the LFP channels (received by its population) and its cell count must fit
+        ``net``."""
+        problems: list[Problem] = [
+            (field, "<given>", "not supported by protocol 'background'")
+            for field, used in (("drugs.synthesis", experiment.drugs.synthesis),
+                                ("stress", experiment.stress)) if used]
+        names = {f"spectra.{i}": (pop, net.populations) for i, pop in enumerate(self.spectra)}
+        lfp = self.lfp
+        if lfp:
+            names["lfp.population"] = (lfp.population, net.populations)
+            if lfp.population in net.populations:
+                received = received_synapses(net, lfp.population)
+                names |= {f"lfp.channels.{i}": (ch, received)
+                          for i, ch in enumerate(lfp.channels)}
+                n = net.populations[lfp.population].n
+                if lfp.cells > n:
+                    problems.append(("protocol.lfp.cells", lfp.cells,
+                                     f"more than the {n} neurons of {lfp.population!r}"))
+        return problems + undefined_names(net, names)
 
     @model_validator(mode="after")
     def _windows(self) -> BackgroundActivity:

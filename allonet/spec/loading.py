@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from allonet.errors import SpecError
+from allonet.pharmacology import DRUGS
 from allonet.spec.experiment import ExperimentSpec
 from allonet.spec.network import NetworkSpec, received_synapses, scaled
 from allonet.spec.runtime import without_run_time
@@ -215,60 +216,15 @@ def _set_path(data: Any, key: str, value: Any) -> None:
 
 def _check_experiment_against_network(exp: ExperimentSpec, net: NetworkSpec, file: str) -> None:
     regions = set(net.regions)
-    for field in ("allo", "benzodiazepine"):
+    for field in (drug.spec_field for drug in DRUGS.values()):
         for region in getattr(exp.drugs, field):
             if region not in regions:
                 raise SpecError(file, f"drugs.{field}.{region}", region,
                                 f"not a region of network {net.name!r}: {sorted(regions)}")
     _check_synthesis_and_stress(exp, net, file)
-    proto = exp.protocol
-    if proto.kind == "ipsc_dose_response":
-        checks = {"target": (proto.target, net.populations), "input": (proto.input, net.inputs),
-                  "synapse": (proto.synapse, net.synapses), "region": (proto.region, regions)}
-    elif proto.kind == "background":
-        checks = _background_checks(exp, net, file)
-    else:
-        checks = {"cs_input": (proto.cs_input, net.inputs),
-                  "readout_population": (proto.readout_population, net.populations)}
-        channels = set(net.inputs) | {ch for inp in net.inputs.values()
-                                      for ch in getattr(inp, "channels", {})}
-        checks |= {f"contexts.{k}.input": (c.input, channels) for k, c in proto.contexts.items()}
-        if proto.us_input:
-            checks["us_input"] = (proto.us_input, net.inputs)
-        if proto.freezing:
-            checks["freezing.population"] = (proto.freezing.population, net.populations)
-        if proto.ensemble_population:
-            checks["ensemble_population"] = (proto.ensemble_population, net.populations)
-        checks |= {f"silenceable.{i}": (pop, net.populations)
-                   for i, pop in enumerate(proto.silenceable)}
-        for index, phase in enumerate(proto.phases):
-            checks |= {f"phases.{index}.silence.{pop}": (pop, net.populations)
-                       for pop in phase.silence}
-    for field, (value, allowed) in checks.items():
-        if value not in allowed:
-            raise SpecError(file, f"protocol.{field}", value,
-                            f"not defined in network {net.name!r}: {sorted(allowed)}")
-
-
-def _background_checks(exp: ExperimentSpec, net: NetworkSpec, file: str) -> dict:
-    """Names a ``background`` protocol uses, with what each must be one of; closed-loop
-    synthesis and stress belong to the fear protocol and are refused here."""
-    proto = exp.protocol
-    for field, used in (("drugs.synthesis", exp.drugs.synthesis), ("stress", exp.stress)):
-        if used:
-            raise SpecError(file, field, "<given>", "not supported by protocol 'background'")
-    checks = {f"spectra.{i}": (pop, net.populations) for i, pop in enumerate(proto.spectra)}
-    if proto.lfp:
-        checks["lfp.population"] = (proto.lfp.population, net.populations)
-        if proto.lfp.population in net.populations:
-            pop = net.populations[proto.lfp.population]
-            received = received_synapses(net, proto.lfp.population)
-            checks |= {f"lfp.channels.{i}": (ch, received)
-                       for i, ch in enumerate(proto.lfp.channels)}
-            if proto.lfp.cells > pop.n:
-                raise SpecError(file, "protocol.lfp.cells", proto.lfp.cells,
-                                f"more than the {pop.n} neurons of {proto.lfp.population!r}")
-    return checks
+    # each protocol spec checks itself against the network (the first problem is reported)
+    for path, value, reason in exp.protocol.network_problems(exp, net)[:1]:
+        raise SpecError(file, path, value, reason)
 
 
 def _check_synthesis_and_stress(exp: ExperimentSpec, net: NetworkSpec, file: str) -> None:

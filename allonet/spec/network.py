@@ -81,8 +81,13 @@ SynapseType = Annotated[
 ]
 
 
+#: Neuron models with an exponential spike-initiation term, which need ``params.DeltaT``.
+EXPONENTIAL_MODELS = frozenset({"adex", "eif"})
+
+
 class NeuronParams(Strict):
-    """Membrane parameters; the AdEx fields are used only by ``model: adex``."""
+    """Membrane parameters; ``DeltaT`` and ``V_peak`` are used only by the exponential models
+    (``adex``, ``eif``), ``a``, ``b`` and ``tau_w`` only by ``adex``."""
 
     C: Capacitance
     gL: Conductance
@@ -150,7 +155,7 @@ class Population(Strict):
 
     n: PositiveInt
     region: Identifier
-    model: Literal["lif", "adex"] = "lif"
+    model: Literal["lif", "adex", "eif"] = "lif"
     params: NeuronParams
     allo_profile: ProfileName = "default"
     tonic: Tonic = Tonic()
@@ -164,8 +169,8 @@ class Population(Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Population:
-        if self.model == "adex" and self.params.DeltaT is None:
-            raise ValueError("model 'adex' needs params.DeltaT")
+        if self.model in EXPONENTIAL_MODELS and self.params.DeltaT is None:
+            raise ValueError(f"model {self.model!r} needs params.DeltaT")
         for name, (start, stop) in self.subgroups.items():
             if not 0 <= start < stop <= self.n:
                 raise ValueError(f"subgroups.{name} = [{start}, {stop}]: need 0 <= start < stop "

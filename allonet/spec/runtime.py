@@ -13,6 +13,8 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from allonet.pharmacology import DRUGS
+
 
 @dataclass(frozen=True)
 class RunTimeField:
@@ -31,9 +33,8 @@ RUN_TIME_FIELDS: tuple[RunTimeField, ...] = (
     RunTimeField("name", "label only"),
     RunTimeField("description", "label only"),
     RunTimeField("seed", "read from the environment at start"),
-    RunTimeField("drugs.allo", "drug arrays"),
-    RunTimeField("drugs.allo_default", "drug arrays"),
-    RunTimeField("drugs.benzodiazepine", "drug arrays"),
+    *(RunTimeField(f"drugs.{name}", "drug arrays")
+      for drug in DRUGS.values() for name in drug.spec_fields),
     RunTimeField("clock.session_start", "drug arrays (where the run samples the schedules)"),
     RunTimeField("protocol.concentrations", "one run of the binary per entry", per_layout=True),
 )

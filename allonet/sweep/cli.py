@@ -9,10 +9,13 @@ report a study.
     allonet sweep index DIR
     allonet sweep report DIR [--spec SPEC]
     allonet sweep worker DIR [--index I [--chunk M]] [-q]
+    allonet sweep finish DIR
 
 A complete sweep whose spec has a ``summary`` section ends with its study report: a table printed
 and written to ``DIR/summary.csv``, and ``DIR/figures/summary.{png,pdf}``
 (:mod:`allonet.sweep.report`); ``sweep report`` (re)builds it, from the runs done so far.
+``sweep finish`` indexes, prints the status and writes the report of a complete sweep: what the
+SLURM job that runs after the array (``finish.sbatch``) does.
 
 Exit codes: 0 all points done (or the SLURM script written / submitted), 1 some points failed or
 are still pending, 2 bad input (spec, directory, options).
@@ -26,17 +29,17 @@ from pathlib import Path
 
 from allonet.errors import UserError
 
-_FORMS = ("status", "index", "report", "worker")
+_FORMS = ("status", "index", "report", "worker", "finish")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register ``sweep`` on the ``allonet`` command's sub-parsers.
 
-    ``sweep`` takes either a spec file or one of the words status / index / report / worker, so its
-    arguments are parsed here, by the parser of the form used.
+    ``sweep`` takes a spec file or one of the words status / index / report / worker / finish,
+    so its arguments are parsed here, by the parser of the form used.
     """
     sweep = subparsers.add_parser(
-        "sweep", help="run a parameter sweep (or: sweep status|index|report|worker DIR)",
+        "sweep", help="run a parameter sweep (or: sweep status|index|report|worker|finish DIR)",
         add_help=False, prefix_chars="\0", usage=__doc__.split("::")[1].split("\n\n")[0])
     sweep.add_argument("argv", nargs=argparse.REMAINDER)
     sweep.set_defaults(func=_dispatch)
@@ -46,7 +49,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     argv = list(args.argv)
     form = argv[0] if argv and argv[0] in _FORMS else "run"
     parser = {"run": _run_parser, "status": _status_parser, "index": _index_parser,
-              "report": _report_parser, "worker": _worker_parser}[form]()
+              "report": _report_parser, "worker": _worker_parser,
+              "finish": _finish_parser}[form]()
     parsed = parser.parse_args(argv[1:] if form != "run" else argv)
     return parsed.func(parsed)
 
@@ -54,7 +58,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _run_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="allonet sweep", description="Run a parameter sweep (resumable: run it again to "
-        "finish what is missing). Also: allonet sweep status|index|report|worker DIR.")
+        "finish what is missing). Also: allonet sweep status|index|report|worker|finish DIR.")
     parser.add_argument("spec", type=Path, help="sweep spec (experiments/sweeps/*.yaml)")
     parser.add_argument("-o", "--output", type=Path,
                         help="sweep directory (default results/<sweep name>)")
@@ -112,9 +116,16 @@ def _worker_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _finish_parser() -> argparse.ArgumentParser:
+    parser = _dir_parser("finish", "Index the sweep, print its status and, when it is complete "
+                         "and its spec has a summary section, write the study report (what the "
+                         "SLURM job after the array runs). Exit 1 while points are missing.")
+    parser.set_defaults(func=_cmd_finish)
+    return parser
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from allonet.sweep.driver import run_sweep
-    from allonet.sweep.spec import load_sweep
 
     if (args.submit or args.wait) and args.executor != "slurm":
         raise UserError("--submit and --wait need --executor slurm")
@@ -122,11 +133,36 @@ def _cmd_run(args: argparse.Namespace) -> int:
                                    args.scheduler, args.retry_failed, args.submit, args.wait,
                                    args.quiet)
     _print_summary(sweep_dir, summary)
-    if summary.complete and load_sweep(args.spec).summary is not None:
-        _write_report(sweep_dir, args.spec)
+    _report_if_complete(sweep_dir, summary, args.spec)
     if args.executor == "slurm" and not args.wait:
         return 0
     return 0 if summary.complete else 1
+
+
+def _cmd_finish(args: argparse.Namespace) -> int:
+    from allonet.sweep.driver import summarize
+    from allonet.sweep.index import build_index
+    from allonet.sweep.manifest import load_manifest
+    from allonet.sweep.worker import check_visible
+
+    manifest = load_manifest(check_visible(args.dir))
+    build_index(args.dir)
+    summary = summarize(args.dir, manifest)
+    _print_summary(args.dir, summary)
+    spec = Path(manifest.sweep_file)
+    if spec.is_file():
+        _report_if_complete(args.dir, summary, spec)
+    else:
+        print(f"no report: the sweep spec {spec} is not visible here")
+    return 0 if summary.complete else 1
+
+
+def _report_if_complete(sweep_dir: Path, summary, spec: Path) -> None:
+    """Write the study report when every point is done and ``spec`` has a summary section."""
+    from allonet.sweep.spec import load_sweep
+
+    if summary.complete and load_sweep(spec).summary is not None:
+        _write_report(sweep_dir, spec)
 
 
 def _print_summary(sweep_dir: Path, summary, limit: int = 20) -> None:
@@ -173,9 +209,9 @@ def _write_report(sweep_dir: Path, spec: Path | None) -> None:
 
 def _cmd_worker(args: argparse.Namespace) -> int:
     from allonet.sweep.manifest import load_manifest
-    from allonet.sweep.worker import DONE, SKIPPED, work
+    from allonet.sweep.worker import DONE, SKIPPED, check_visible, work
 
-    total = len(load_manifest(args.dir).points)
+    total = len(load_manifest(check_visible(args.dir)).points)
     indices = None
     if args.index is not None:
         if args.chunk < 1 or args.index < 0 or args.index * args.chunk >= total:

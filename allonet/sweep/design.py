@@ -1,8 +1,14 @@
-"""Sweep designs (grid, list, random, Latin hypercube): their spec models, and their expansion
-x seeds into parameter sets."""
+"""Sweep designs (grid, list, random, Latin hypercube, Sobol): their spec models, and their
+expansion x seeds into parameter sets.
+
+Latin hypercube and Sobol points come from :mod:`scipy.stats.qmc`, seeded by the design's
+``seed``; :data:`DESIGN_VERSION` (recorded in every sweep manifest) names the algorithm that drew
+them, so a sweep is never resumed with points drawn another way.
+"""
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import math
 import re
@@ -13,6 +19,10 @@ from pydantic import AfterValidator, Field, model_validator
 
 from allonet.spec.fields import Strict
 from allonet.units import split_quantity
+
+#: How sampled designs are drawn: 1, allonet's own Latin hypercube (before scipy.stats.qmc);
+#: 2, scipy.stats.qmc's LatinHypercube and scrambled Sobol.
+DESIGN_VERSION = 2
 
 _PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
 
@@ -88,12 +98,13 @@ class Range(Strict):
 
 
 class SampledDesign(Strict):
-    """``n`` points drawn at random (``random``) or stratified (``latin_hypercube``), reproducibly.
+    """``n`` points drawn at random (``random``), stratified (``latin_hypercube``) or from a
+    scrambled Sobol sequence (``sobol``, ``n`` a power of 2), reproducibly from ``seed``.
 
     Each parameter is a :class:`Range` or a list of choices.
     """
 
-    kind: Literal["random", "latin_hypercube"]
+    kind: Literal["random", "latin_hypercube", "sobol"]
     n: int = Field(ge=1, le=1_000_000)
     seed: int = Field(default=0, ge=0)  # of the design's random generator (not the model's)
     digits: int = Field(default=4, ge=1, le=15)  # significant digits kept in drawn values
@@ -103,6 +114,15 @@ class SampledDesign(Strict):
     def size(self) -> int:
         """Number of design points."""
         return self.n
+
+    @model_validator(mode="after")
+    def _sobol_power_of_two(self) -> SampledDesign:
+        # Sobol points are balanced (every stratum equally filled) only in blocks of 2^m
+        if self.kind == "sobol" and self.n & (self.n - 1):
+            low = 1 << (self.n.bit_length() - 1)
+            raise ValueError(f"n: a Sobol design needs a power of 2 (got {self.n}); use "
+                             f"{low} or {low * 2}")
+        return self
 
 
 Design = Annotated[GridDesign | ListDesign | SampledDesign, Field(discriminator="kind")]
@@ -138,20 +158,25 @@ def design_points(spec: Designed) -> list[dict[str, Any]]:
 
 
 def _sampled(design: SampledDesign) -> list[dict[str, Any]]:
-    rng = np.random.default_rng(design.seed)
     paths = list(design.ranges)
-    if design.kind == "latin_hypercube":
-        unit = latin_hypercube(design.n, len(paths), rng)
-    else:
-        unit = rng.random((design.n, len(paths)))
+    unit = unit_sample(design.kind, design.n, len(paths), design.seed)
     return [{path: _value(design.ranges[path], u, design.digits)
              for path, u in zip(paths, row, strict=True)} for row in unit]
 
 
-def latin_hypercube(n: int, dims: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` points in ``[0, 1)^dims``, one in each of ``n`` equal strata per dimension."""
-    strata = np.stack([rng.permutation(n) for _ in range(dims)], axis=1)
-    return (strata + rng.random((n, dims))) / n
+def unit_sample(kind: str, n: int, dims: int, seed: int) -> np.ndarray:
+    """``n`` points in ``[0, 1)^dims`` of the design ``kind`` (``random``, ``latin_hypercube``:
+    one point in each of ``n`` equal strata per dimension, ``sobol``: scrambled Sobol), the
+    same for the same ``seed``."""
+    rng = np.random.default_rng(seed)
+    if kind == "random":
+        return rng.random((n, dims))
+    from scipy.stats import qmc
+
+    engine = {"latin_hypercube": qmc.LatinHypercube, "sobol": qmc.Sobol}[kind]
+    # scipy >= 1.15 names the generator rng; the floor (1.13) only knows seed
+    key = "rng" if "rng" in inspect.signature(engine).parameters else "seed"
+    return engine(dims, **{key: rng}).random(n)
 
 
 def _value(entry: Range | list[Any], u: float, digits: int) -> Any:

@@ -19,6 +19,7 @@ from allonet.sweep.executors import (
     dask_backend,
     default_workers,
     submit_sbatch,
+    write_finish_sbatch,
     write_sbatch,
 )
 from allonet.sweep.index import build_index
@@ -176,14 +177,21 @@ def _backend(executor: str, sweep_dir: Path, manifest: Manifest, workers: int | 
 
 def _slurm(sweep_dir: Path, manifest: Manifest, points: list[Point], submit: bool, wait: bool,
            quiet: bool) -> Summary:
+    """Write the array script and its dependent finish script; with ``submit`` hand both to
+    sbatch (``wait``: return when the finish job, and so the array, ended)."""
     script = write_sbatch(sweep_dir, manifest, [p.index for p in points])
     if script is None:
         _note(quiet, f"sweep {manifest.name}: nothing to run")
-    elif submit:
-        job = submit_sbatch(script, wait)
-        _note(quiet, f"submitted {script} as job {job}" + (" (ended)" if wait else ""))
     else:
-        _note(quiet, f"wrote {script}; submit it with: sbatch {script}")
+        finish = write_finish_sbatch(sweep_dir, manifest)
+        if submit:
+            job = submit_sbatch(script)
+            after = submit_sbatch(finish, wait, after=job)
+            _note(quiet, f"submitted {script} as job {job}, and {finish} as job {after} to "
+                         f"index and report the sweep after it" + (" (ended)" if wait else ""))
+        else:
+            _note(quiet, f"wrote {script} and {finish}; submit them with: job=$(sbatch "
+                         f"--parsable {script}) && sbatch --dependency=afterany:$job {finish}")
     if script is None or wait:
         build_index(sweep_dir)
     return summarize(sweep_dir, manifest)

@@ -5,7 +5,8 @@
   tcp://HOST:PORT``), a ``LocalCluster`` started here, or dask-jobqueue ``SLURMCluster`` /
   ``PBSCluster`` jobs from the sweep spec's ``cluster`` section.
 - :func:`write_sbatch`: a SLURM job array whose tasks run ``allonet sweep worker DIR --index
-  $SLURM_ARRAY_TASK_ID`` (``--executor slurm``); SLURM, not this process, runs the points.
+  $SLURM_ARRAY_TASK_ID`` (``--executor slurm``); SLURM, not this process, runs the points, and
+  a dependent job (:func:`write_finish_sbatch`) indexes and reports the sweep after the array.
 
 Backends run :func:`allonet.sweep.worker.run_point` on a point and hand back its
 :class:`~allonet.sweep.worker.PointResult`; the driver (:mod:`allonet.sweep.driver`) decides what to
@@ -253,18 +254,39 @@ def write_sbatch(sweep_dir: Path, manifest: Manifest, pending: list[int],
     tasks = sorted({index // chunk for index in pending})
     throttle = f"%{cluster.throttle}" if cluster.throttle else ""
     sweep_dir = Path(sweep_dir).resolve()
-    (sweep_dir / "logs").mkdir(exist_ok=True)
-    lines = ["#!/bin/bash", f"#SBATCH --job-name=allonet-{manifest.name}",
-             f"#SBATCH --array={array_ranges(tasks)}{throttle}",
-             f"#SBATCH --output={sweep_dir}/logs/slurm-%A_%a.out",
-             *_slurm_resources(cluster),
-             f"# allonet sweep: {len(pending)} of {len(manifest.points)} points pending, "
-             f"{len(tasks)} array tasks of up to {chunk} point(s)", "set -eu"]
+    header = [f"#SBATCH --job-name=allonet-{manifest.name}",
+              f"#SBATCH --array={array_ranges(tasks)}{throttle}",
+              f"#SBATCH --output={sweep_dir}/logs/slurm-%A_%a.out",
+              *_slurm_resources(cluster),
+              f"# allonet sweep: {len(pending)} of {len(manifest.points)} points pending, "
+              f"{len(tasks)} array tasks of up to {chunk} point(s)"]
+    return _write_script(sweep_dir / "sweep.sbatch", cluster, header,
+                         f"sweep worker {shlex.quote(str(sweep_dir))} "
+                         f"--index \"$SLURM_ARRAY_TASK_ID\" --chunk {chunk}")
+
+
+def write_finish_sbatch(sweep_dir: Path, manifest: Manifest) -> Path:
+    """Write ``DIR/finish.sbatch``: one single-core job, submitted to start after the array
+    ended whatever its outcome (``--dependency=afterany``), that indexes the sweep, prints its
+    status and writes the study report of a complete sweep (``allonet sweep finish DIR``), so
+    that no process has to wait on the login node."""
+    cluster = Cluster(**(manifest.cluster or {}))
+    sweep_dir = Path(sweep_dir).resolve()
+    header = [f"#SBATCH --job-name=allonet-{manifest.name}-finish",
+              f"#SBATCH --output={sweep_dir}/logs/slurm-finish-%j.out",
+              *_slurm_resources(cluster.model_copy(update={"cores": 1}))]
+    return _write_script(sweep_dir / "finish.sbatch", cluster, header,
+                         f"sweep finish {shlex.quote(str(sweep_dir))}")
+
+
+def _write_script(path: Path, cluster: Cluster, header: list[str], command: str) -> Path:
+    """A batch script at ``path``: ``header`` lines, the cluster's environment and prologue,
+    then ``allonet COMMAND`` run by this Python."""
+    (path.parent / "logs").mkdir(exist_ok=True)
+    lines = ["#!/bin/bash", *header, "set -eu"]
     lines += [f"export {k}={shlex.quote(v)}" for k, v in worker_environment(cluster).items()]
     lines += list(cluster.prologue)
-    lines.append(f"exec {shlex.quote(sys.executable)} -m allonet sweep worker "
-                 f"{shlex.quote(str(sweep_dir))} --index \"$SLURM_ARRAY_TASK_ID\" --chunk {chunk}")
-    path = sweep_dir / "sweep.sbatch"
+    lines.append(f"exec {shlex.quote(sys.executable)} -m allonet {command}")
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -283,12 +305,15 @@ def _slurm_resources(cluster: Cluster) -> list[str]:
     return lines
 
 
-def submit_sbatch(script: Path, wait_for_end: bool = False) -> str:
-    """Submit ``script`` with ``sbatch`` (``--wait``: return when every array task ended)."""
+def submit_sbatch(script: Path, wait_for_end: bool = False, after: str | None = None) -> str:
+    """Submit ``script`` with ``sbatch`` and return its job id (``wait_for_end``: return when
+    the job, every task of an array, ended; ``after``: start only once job ``after`` ended,
+    whatever its outcome)."""
     sbatch = shutil.which("sbatch")
     if sbatch is None:
         raise UserError(f"sbatch not found on PATH; submit {script} on the cluster's login node")
-    command = [sbatch, "--parsable", *(["--wait"] if wait_for_end else []), str(script)]
+    command = [sbatch, "--parsable", *(["--wait"] if wait_for_end else []),
+               *([f"--dependency=afterany:{after}"] if after else []), str(script)]
     # Brian2's standalone device leaves LD_BIND_NOW=1 in the environment of a process that ran a
     # model; with it, SLURM's lazily linked plugins fail to load.
     env = {k: v for k, v in os.environ.items() if k != "LD_BIND_NOW"}

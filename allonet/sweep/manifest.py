@@ -25,7 +25,7 @@ from allonet.errors import SpecError, UserError
 from allonet.spec import load_experiment
 from allonet.spec.runtime import is_run_time, without_run_time
 from allonet.sweep import state
-from allonet.sweep.design import expand
+from allonet.sweep.design import DESIGN_VERSION, SampledDesign, expand
 from allonet.sweep.spec import SweepSpec, experiment_path
 
 FORMAT = "allonet-sweep/1"
@@ -58,6 +58,9 @@ class Manifest:
     created_utc: str = ""
     format: str = FORMAT
     extra: dict[str, Any] = field(default_factory=dict)
+    #: how sampled points were drawn (:data:`allonet.sweep.design.DESIGN_VERSION`); manifests
+    #: written before it was recorded drew with version 1
+    design_version: int = 1
 
     @property
     def groups(self) -> dict[str, list[Point]]:
@@ -127,7 +130,8 @@ def build_manifest(spec: SweepSpec, sweep_file: Path) -> Manifest:
     paths = list(dict.fromkeys(k for p in points for k in p.params))
     return Manifest(spec.name, str(Path(sweep_file).resolve()), str(experiment), spec.max_attempts,
                     paths, _hash(base.as_dict()), points,
-                    spec.cluster.model_dump() if spec.cluster else None, provenance.now_utc())
+                    spec.cluster.model_dump() if spec.cluster else None, provenance.now_utc(),
+                    design_version=DESIGN_VERSION)
 
 
 def _group_of(experiment: Path, overrides: list[str], index: int, sweep_file: Path,
@@ -161,6 +165,11 @@ def prepare(spec: SweepSpec, sweep_file: Path, sweep_dir: Path) -> Manifest:
     fresh = build_manifest(spec, sweep_file)
     if (sweep_dir / state.MANIFEST).is_file():
         old = load_manifest(sweep_dir)
+        if isinstance(spec.parameters, SampledDesign) and old.design_version != DESIGN_VERSION:
+            raise UserError(f"{sweep_dir}: its {spec.parameters.kind} points were drawn with "
+                            f"design version {old.design_version}, this allonet draws version "
+                            f"{DESIGN_VERSION}; finish it with the allonet that created it, or "
+                            f"write this sweep to another -o directory")
         _check_same(old, fresh, sweep_dir)
         if (old.max_attempts, old.cluster) != (fresh.max_attempts, fresh.cluster):
             old.max_attempts, old.cluster = fresh.max_attempts, fresh.cluster  # not results

@@ -5,7 +5,7 @@ A sweep spec is its own YAML file (``experiments/sweeps/*.yaml``), strict like e
     name: allo_seeds
     experiment: ../fear_extinction.yaml     # relative to this file
     set: {device: standalone}               # fixed overrides for every point (like --set)
-    parameters:                             # the design: grid, list, random or latin_hypercube
+    parameters:                             # grid, list, random, latin_hypercube or sobol
       kind: grid
       values:
         drugs.allo_default: [0 nM, 10 nM, 100 nM, 1000 nM]
@@ -19,8 +19,9 @@ A sweep spec is its own YAML file (``experiments/sweeps/*.yaml``), strict like e
         - {column: freezing.recall.freezing, label: "freezing, recall", unit: "1"}
 
 Parameter paths are the dotted paths of ``allonet run --set``; values are YAML values with units
-as text (``"100 nM"``, ``"8 ms"``). Random designs draw numbers between ``low`` and ``high`` in the
-unit both are written in, on a linear or log scale, or pick among listed ``choices``.
+as text (``"100 nM"``, ``"8 ms"``). Sampled designs (random, Latin hypercube, Sobol) draw numbers
+between ``low`` and ``high`` in the unit both are written in, on a linear or log scale, or pick
+among listed ``choices``.
 """
 
 from __future__ import annotations

@@ -58,6 +58,10 @@ def run_point(sweep_dir: str | Path, experiment: str, point: Point, max_attempts
     Errors of the run are recorded, never raised.
     """
     sweep_dir = Path(sweep_dir)
+    try:
+        check_visible(sweep_dir)
+    except UserError as error:  # this node lacks the shared file system; another may have it
+        return PointResult(point.index, FAILED, error=str(error))
     with _PROCESS_LOCK:
         lock = state.point_lock(sweep_dir, point.index)
         try:
@@ -68,6 +72,17 @@ def run_point(sweep_dir: str | Path, experiment: str, point: Point, max_attempts
             return _attempt(sweep_dir, experiment, point, max_attempts)
         finally:
             lock.release()
+
+
+def check_visible(sweep_dir: Path) -> Path:
+    """``sweep_dir``, or a one-line UserError naming it and this host when this machine cannot
+    see it (batch jobs and Dask workers run on other nodes, which see only shared file
+    systems); nothing is created, so no point runs into a folder only this node sees."""
+    if not (Path(sweep_dir) / state.MANIFEST).is_file():
+        raise UserError(f"{sweep_dir}: no sweep directory (with {state.MANIFEST}) on "
+                        f"{socket.gethostname()}; batch jobs need it on a file system every "
+                        f"node shares (not /tmp)")
+    return Path(sweep_dir)
 
 
 def _attempt(sweep_dir: Path, experiment: str, point: Point, max_attempts: int) -> PointResult:

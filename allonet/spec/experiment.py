@@ -199,6 +199,23 @@ class Synthesis(Strict):
         return self
 
 
+class ReceptorPlasticity(Strict):
+    """Slow receptor plasticity (:mod:`allonet.pharmacology.receptor_plasticity`): δ expression
+    and the α4 fraction of every region follow its ALLO schedule on the biological clock and set
+    each session's tonic conductance and benzodiazepine sensitivity. Off by default."""
+
+    enabled: bool = False
+    #: biological time where the history starts, the states at the steady state of its ALLO
+    history_start: SignedTime = "-60 day"  # [est] > 10 x the slowest time constant (72 h)
+    #: step of the history (ALLO held over each step; each step is solved exactly)
+    step: Time = "1 h"  # [est] ALLO schedules change over hours (tau_drop 12 h, t1/2 9-11 h)
+
+    @model_validator(mode="after")
+    def _positive(self) -> ReceptorPlasticity:
+        _positive_times(self, "step")
+        return self
+
+
 class Drugs(Strict):
     """Concentrations per region (bath-equivalent nM); regions not named get ``default``."""
 
@@ -210,6 +227,8 @@ class Drugs(Strict):
     synthesis: dict[Identifier, Synthesis] = {}
     #: region -> fraction of its synthesis blocked (5α-reductase inhibition by finasteride)
     finasteride: dict[Identifier, Annotated[float, Field(ge=0.0, le=1.0)]] = {}
+    #: receptor composition following the ALLO history (slow; off by default)
+    receptor_plasticity: ReceptorPlasticity = ReceptorPlasticity()
 
     @model_validator(mode="after")
     def _finasteride_needs_synthesis(self) -> Drugs:

@@ -12,6 +12,10 @@ Two states per region, each a first-order relaxation toward a steady state set b
   they adapted to (a low-pass of ``x`` with ``tau_memory``): 0 at any constant ALLO level, up
   after a fall. A benzodiazepine's factor ``f`` becomes ``1 + (1 - alpha4) (f - 1)``.
 
+Limitation: ``delta`` falls with ALLO at every level (pregnancy); the rise of δ in the
+high-progesterone phase of the ovarian cycle (Maguire et al. 2005 Nat Neurosci 8:797) is not
+produced.
+
 Concentrations are held constant between the given times (zero-order hold); over each step the
 update is the exact solution of the ODEs, so the result does not depend on the step except
 through the hold. Pure numpy (and sympy-compatible for the fast-model couplings); units: time in

@@ -77,3 +77,9 @@ def test_states_reach_the_drug_arrays_only_when_enabled():
 def test_a_bad_history_step_is_a_spec_error():
     with pytest.raises(SpecError, match="step"):
         load_experiment(IPSC, [ON, "drugs.receptor_plasticity.step=0 h"])
+
+
+def test_a_history_starting_after_the_run_is_a_spec_error():
+    specs = load_experiment(IPSC, [ON, "clock.session_start=-100 day"])
+    with pytest.raises(SpecError, match="history_start.*-2400 h"):
+        drug_concentrations(specs, specs.experiment.clock.bio_hours(np.zeros(1)))

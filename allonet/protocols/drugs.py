@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from allonet.errors import SpecError
 from allonet.pharmacology import DRUGS
 from allonet.pharmacology.receptor_plasticity import STATE_ARRAYS, states_at_hours
 from allonet.spec import ResolvedSpecs, concentration_at_hours
@@ -36,8 +37,15 @@ def receptor_states(specs: ResolvedSpecs, t_bio: np.ndarray) -> dict[str, np.nda
     if not plasticity.enabled:
         return {}
     [key] = [k for k, d in DRUGS.items() if d.drives_plasticity]
-    states = states_at_hours(lambda t: _schedules(specs, key, t), np.asarray(t_bio, dtype=float),
-                             _hours(plasticity.history_start), _hours(plasticity.step))
+    t_bio = np.asarray(t_bio, dtype=float)
+    start = _hours(plasticity.history_start)
+    if t_bio.size and t_bio.min() < start:
+        raise SpecError(None, "drugs.receptor_plasticity.history_start",
+                        plasticity.history_start,
+                        f"must be at or before the run's first biological time "
+                        f"({t_bio.min():g} h)")
+    states = states_at_hours(lambda t: _schedules(specs, key, t), t_bio, start,
+                             _hours(plasticity.step))
     return {array: getattr(states, state) for state, array in STATE_ARRAYS.items()}
 
 

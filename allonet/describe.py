@@ -156,11 +156,12 @@ def describe(specs: ResolvedSpecs) -> str:
     for name, syn in net.synapses.items():
         lines += ["", f"# synapse type {name} ({syn.kind})",
                   SYNAPSE_MODELS[syn.kind].equations(name, False).strip()]
-    plastic = bool(specs.experiment and specs.experiment.drugs.receptor_plasticity.enabled)
+    receptor = specs.experiment.drugs.receptor_plasticity if specs.experiment else None
+    plastic = bool(receptor and receptor.enabled)
     lines += ["", "# drug update, per concentration sample", eq.drug_update_code({
         n: s.gamma2 for n, s in net.synapses.items() if SYNAPSE_MODELS[s.kind].drug_scaled},
         plasticity=plastic), "```", ""]
-    lines += _receptor_plasticity() if plastic else []
+    lines += _receptor_plasticity(receptor.plasticity_constants()) if plastic else []
     lines += _plasticity(specs)
     files = [("Network parameters", specs.network_path)]
     if specs.experiment_path:
@@ -183,10 +184,13 @@ def _drugs() -> list[str]:
                                      "Effects (receptors: factor)"], rows)]
 
 
-def _receptor_plasticity() -> list[str]:
-    """Receptor-plasticity section (:mod:`allonet.pharmacology.receptor_plasticity`): its
-    constants with their sources, when the experiment turns it on."""
-    rows = [[f"`{name}`", f"{getattr(rp.DEFAULT, name):g}", source]
+def _receptor_plasticity(constants: rp.PlasticityConstants) -> list[str]:
+    """Receptor-plasticity section (:mod:`allonet.pharmacology.receptor_plasticity`): the
+    experiment's constants with the sources of the module's estimates (a value the experiment
+    replaced says so)."""
+    rows = [[f"`{name}`", f"{getattr(constants, name):g}",
+             source if getattr(constants, name) == getattr(rp.DEFAULT, name)
+             else "experiment (`drugs.receptor_plasticity.constants`)"]
             for name, source in rp.SOURCES.items()]
     return ["## Receptor plasticity (δ expression, α4 fraction)", "",
             *_table(["Constant", "Value", "Source"], rows), ""]

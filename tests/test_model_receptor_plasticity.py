@@ -83,3 +83,16 @@ def test_a_history_starting_after_the_run_is_a_spec_error():
     specs = load_experiment(IPSC, [ON, "clock.session_start=-100 day"])
     with pytest.raises(SpecError, match="history_start.*-2400 h"):
         drug_concentrations(specs, specs.experiment.clock.bio_hours(np.zeros(1)))
+
+
+def test_constants_from_the_experiment_reach_the_states():
+    t_bio = np.array([0.0])
+    pregnant = ('drugs.allo={"slice": {"kind": "postpartum_withdrawal", "pregnancy": "1000000 nM", '
+                '"baseline": "0 nM", "delivery": "100 h"}}')
+    default = drug_concentrations(load_experiment(IPSC, [ON, pregnant]), t_bio)
+    deeper = drug_concentrations(load_experiment(IPSC, [
+        ON, pregnant, "drugs.receptor_plasticity.constants={delta_min: 0.2}"]), t_bio)
+    assert default["receptor_delta"][0, 0] == pytest.approx(rp.DEFAULT.delta_min, abs=1e-3)
+    assert deeper["receptor_delta"][0, 0] == pytest.approx(0.2, abs=1e-3)
+    with pytest.raises(SpecError, match="tau_delta.*unknown"):
+        load_experiment(IPSC, [ON, "drugs.receptor_plasticity.constants={tau_delta: 48}"])

@@ -45,7 +45,7 @@ def receptor_states(specs: ResolvedSpecs, t_bio: np.ndarray) -> dict[str, np.nda
                         f"must be at or before the run's first biological time "
                         f"({t_bio.min():g} h)")
     states = states_at_hours(lambda t: _schedules(specs, key, t), t_bio, start,
-                             _hours(plasticity.step))
+                             _hours(plasticity.step), plasticity.plasticity_constants())
     return {array: getattr(states, state) for state, array in STATE_ARRAYS.items()}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -9,6 +10,8 @@ import numpy as np
 from pydantic import Field, PositiveFloat, PositiveInt, model_validator
 
 from allonet.pharmacology import schedules
+from allonet.pharmacology.receptor_plasticity import DEFAULT as DEFAULT_PLASTICITY
+from allonet.pharmacology.receptor_plasticity import PlasticityConstants
 from allonet.pharmacology.synthesis import stress_intensity
 from allonet.spec.fields import (
     Concentration,
@@ -209,11 +212,23 @@ class ReceptorPlasticity(Strict):
     history_start: SignedTime = "-60 day"  # [est] > 10 x the slowest time constant (72 h)
     #: step of the history (ALLO held over each step; each step is solved exactly)
     step: Time = "1 h"  # [est] ALLO schedules change over hours (tau_drop 12 h, t1/2 9-11 h)
+    #: constants replacing the module's estimates (names and units of ``PlasticityConstants``)
+    constants: dict[str, float] = {}
 
     @model_validator(mode="after")
-    def _positive(self) -> ReceptorPlasticity:
+    def _valid(self) -> ReceptorPlasticity:
         _positive_times(self, "step")
+        self.plasticity_constants()
         return self
+
+    def plasticity_constants(self) -> PlasticityConstants:
+        """The module's constants with ``constants`` replacing some (ValueError naming a bad
+        one)."""
+        unknown = sorted(set(self.constants) - set(PlasticityConstants.__dataclass_fields__))
+        if unknown:
+            raise ValueError(f"constants {unknown}: unknown; allowed: "
+                             f"{', '.join(PlasticityConstants.__dataclass_fields__)}")
+        return dataclasses.replace(DEFAULT_PLASTICITY, **self.constants)
 
 
 class Drugs(Strict):

@@ -20,6 +20,7 @@ from allonet.model import equations as eq
 from allonet.model.neurons import NEURON_MODELS, membrane_equations
 from allonet.model.synapses import SYNAPSE_MODELS
 from allonet.pharmacology import DRUGS
+from allonet.pharmacology import receptor_plasticity as rp
 from allonet.resources import RATE_GUESS_HZ, Estimate, estimate, format_bytes
 from allonet.spec import ResolvedSpecs
 from allonet.units import UnitParseError, parse_quantity
@@ -155,9 +156,12 @@ def describe(specs: ResolvedSpecs) -> str:
     for name, syn in net.synapses.items():
         lines += ["", f"# synapse type {name} ({syn.kind})",
                   SYNAPSE_MODELS[syn.kind].equations(name, False).strip()]
+    receptor = specs.experiment.drugs.receptor_plasticity if specs.experiment else None
+    plastic = bool(receptor and receptor.enabled)
     lines += ["", "# drug update, per concentration sample", eq.drug_update_code({
-        n: s.gamma2 for n, s in net.synapses.items() if SYNAPSE_MODELS[s.kind].drug_scaled}),
-        "```", ""]
+        n: s.gamma2 for n, s in net.synapses.items() if SYNAPSE_MODELS[s.kind].drug_scaled},
+        plasticity=plastic), "```", ""]
+    lines += _receptor_plasticity(receptor.plasticity_constants()) if plastic else []
     lines += _plasticity(specs)
     files = [("Network parameters", specs.network_path)]
     if specs.experiment_path:
@@ -178,6 +182,18 @@ def _drugs() -> list[str]:
         for e in drug.effects)] for drug in DRUGS.values()]
     return ["## Drugs", "", *_table(["Drug", "Concentrations (nM per region)",
                                      "Effects (receptors: factor)"], rows)]
+
+
+def _receptor_plasticity(constants: rp.PlasticityConstants) -> list[str]:
+    """Receptor-plasticity section (:mod:`allonet.pharmacology.receptor_plasticity`): the
+    experiment's constants with the sources of the module's estimates (a value the experiment
+    replaced says so)."""
+    rows = [[f"`{name}`", f"{getattr(constants, name):g}",
+             source if getattr(constants, name) == getattr(rp.DEFAULT, name)
+             else "experiment (`drugs.receptor_plasticity.constants`)"]
+            for name, source in rp.SOURCES.items()]
+    return ["## Receptor plasticity (δ expression, α4 fraction)", "",
+            *_table(["Constant", "Value", "Source"], rows), ""]
 
 
 def _resources(size: Estimate, recorded: bool) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from allonet.describe import describe, missing_sources, parameters
+from allonet.pharmacology import receptor_plasticity
 from allonet.spec import load_experiment
 from conftest import IPSC_SPEC, REPO
 
@@ -53,3 +54,12 @@ def test_describe_shows_the_equations_of_the_neuron_model_used():
     assert "# neuron model lif" not in text
     lif = describe(load_experiment(IPSC_SPEC))
     assert "# neuron model lif" in lif and "dw_ad/dt" not in lif
+
+
+def test_describe_shows_receptor_plasticity_only_when_it_is_on():
+    off = describe(load_experiment(IPSC_SPEC))
+    assert "receptor_delta" not in off and "Receptor plasticity" not in off
+    on = describe(load_experiment(IPSC_SPEC, ["drugs.receptor_plasticity.enabled=true"]))
+    assert "g_tonic = g_tonic*(receptor_delta(t, region_id))" in on
+    assert "## Receptor plasticity" in on
+    assert all(f"`{name}`" in on for name in receptor_plasticity.SOURCES)

@@ -192,6 +192,21 @@ def test_allo_shows_both_clocks():
     assert peak == pytest.approx(run.data["allo/amygdala/concentration"].max())
 
 
+def test_allo_draws_receptor_states_when_the_run_has_them():
+    run = read_run(FEAR)
+    assert len(catalogue.draw(run, "allo").axes) == 2  # no receptor plasticity in the fixture
+    for k, region in enumerate(("amygdala", "hippocampus")):
+        t_bio = run.data[f"allo/{region}/t_bio"]
+        run.data[f"receptors/{region}/t_bio"] = t_bio
+        run.data[f"receptors/{region}/delta"] = np.full(t_bio.shape, 0.6 + 0.1 * k)
+        run.data[f"receptors/{region}/alpha4"] = np.linspace(0.0, 0.3, t_bio.size)
+    fig = catalogue.draw(run, "allo")
+    states = fig.axes[2]
+    assert "receptor state (1)" in _labels(fig)
+    drawn = sorted(float(line.get_ydata()[0]) for line in states.get_lines())
+    assert drawn == pytest.approx([0.0, 0.0, 0.6, 0.7])
+
+
 def test_ipsc_fold_matches_the_readout_table():
     run = read_run(IPSC)
     fig = catalogue.draw(run, "ipsc_fold")

@@ -45,6 +45,8 @@ def _readout_columns(experiment: Path, overrides: list[str]) -> set[str]:
     net = specs.network
     if specs.experiment.protocol.kind == "background":
         return _background_readout_columns(specs)
+    if specs.experiment.protocol.kind == "ipsc_dose_response":
+        return _ipsc_readout_columns(specs)
     line = timeline(specs.experiment.protocol)
     drugs, step = fear.drug_arrays(specs, line.duration)
     plastic = [name for name, pop in net.populations.items() if pop.coincidence is not None]
@@ -59,8 +61,10 @@ def _readout_columns(experiment: Path, overrides: list[str]) -> set[str]:
     return _flattened(fear.readouts, specs, data)
 
 
-def _flattened(readouts, specs, data: dict[str, np.ndarray]) -> set[str]:
-    """The index columns of the readout tables ``readouts(specs, data)`` computes."""
+def _flattened(readouts, specs, data: dict[str, np.ndarray],
+               conditions: frozenset[str] = frozenset()) -> set[str]:
+    """The index columns of the readout tables ``readouts(specs, data)`` computes
+    (``conditions``: the run's ``/conditions`` columns)."""
     from allonet.sweep.index import flatten_table
 
     tables: dict[str, dict[str, np.ndarray]] = {}
@@ -69,7 +73,24 @@ def _flattened(readouts, specs, data: dict[str, np.ndarray]) -> set[str]:
         for key, column in readouts(specs, data).items():
             _, table, name = key.split("/")
             tables.setdefault(table, {})[name] = np.asarray(column.data)
-    return {c for name, table in tables.items() for c in flatten_table(name, table)}
+    return {c for name, table in tables.items()
+            for c in flatten_table(name, table, conditions=conditions)}
+
+
+def _ipsc_readout_columns(specs) -> set[str]:
+    """The index.csv readout columns of an ``ipsc_dose_response`` run: its readout code on
+    exponential IPSCs (10 ms decay after a 20 ms onset) at each concentration and profile."""
+    from allonet.protocols import ipsc_dose_response as ipsc
+    from allonet.units import to_nM
+
+    proto = specs.experiment.protocol
+    t = np.arange(0.0, 0.1, 1e-4)
+    trace = np.where(t > 0.02, np.exp(-(t - 0.02) / 0.01), 0.0)
+    shape = (len(proto.concentrations), len(proto.profiles), t.size)
+    data = {"traces/t": t, f"traces/{proto.target}/I_clamp": np.broadcast_to(trace, shape),
+            f"conditions/{ipsc.SWEPT_COLUMN}": np.array([to_nM(c) for c in proto.concentrations])}
+    return _flattened(lambda specs, data: ipsc.readouts(data, proto, onset=0.02), specs, data,
+                      frozenset({ipsc.SWEPT_COLUMN}))
 
 
 def _background_readout_columns(specs) -> set[str]:

@@ -20,6 +20,7 @@ from allonet.model import synthesis as synth
 from allonet.model.neurons import membrane_equations, neuron_model
 from allonet.model.synapses import SYNAPSE_MODELS
 from allonet.pharmacology import DRUGS
+from allonet.pharmacology.receptor_plasticity import STATE_ARRAYS
 from allonet.spec.network import NetworkSpec, Population, Projection, received_synapses
 from allonet.units import parse_quantity
 
@@ -34,7 +35,8 @@ class Model:
 
     groups: dict[str, b2.Group]
     synapses: dict[str, b2.Synapses]
-    #: each drug's concentration TimedArray (nM), by drug key (:data:`~allonet.pharmacology.DRUGS`)
+    #: each drug's concentration TimedArray (nM), by drug key (:data:`~allonet.pharmacology.DRUGS`),
+    #: and with receptor plasticity each state's TimedArray (1), by its name (``STATE_ARRAYS``)
     drug_arrays: dict[str, b2.TimedArray]
     regions: list[str]
     extra: list = field(default_factory=list)
@@ -77,7 +79,10 @@ def build_model(
     (n_samples, n_regions): the drug's concentration in each region (nM), one row per
     ``sample_dt`` seconds of simulated time (the last row holds afterwards). ``profiles`` names
     the profile of drugs chosen per experiment (drug key -> name, e.g. ``{"bz": "diazepam"}``;
-    :func:`~allonet.pharmacology.chosen_profiles`).
+    :func:`~allonet.pharmacology.chosen_profiles`). With receptor plasticity, ``drugs`` also
+    holds each receptor state (1, same shape) under its array name
+    (:data:`~allonet.pharmacology.receptor_plasticity.STATE_ARRAYS`): δ expression then scales
+    the tonic conductance and the α4 fraction the benzodiazepine-site factors.
     ``timed`` adds protocol TimedArrays: ``rate_<input>`` (Hz) drives that Poisson input,
     ``plasticity_gate`` gates coincidence plasticity, and ``silence_<population>`` is the fraction
     of that population kept from firing (neurons whose random rank is below it).
@@ -94,7 +99,8 @@ def build_model(
     whose neurons may be given sensitivity profiles of their own.
     """
     arrays = _drug_timed_arrays(drugs, len(spec.regions), sample_dt)
-    namespace = {DRUGS[key].array: array for key, array in arrays.items()} | dict(timed or {})
+    namespace = {array.name: array for array in arrays.values()} | dict(timed or {})
+    plasticity = set(STATE_ARRAYS.values()) <= set(arrays)
     namespace.setdefault(PLASTICITY_GATE, b2.TimedArray([1.0], dt=1 * b2.second,
                                                         name=PLASTICITY_GATE))
     groups: dict[str, b2.Group] = {}
@@ -110,7 +116,7 @@ def build_model(
     for name, pop in spec.populations.items():
         groups[name] = _population(spec, name, pop, namespace, dict(profiles or {}), drug_clock,
                                    (sample_every or {}).get(name), pop.region in synthesis,
-                                   glutamate.get(name), name in per_neuron_drugs)
+                                   glutamate.get(name), name in per_neuron_drugs, plasticity)
         extra += _backgrounds(name, pop, groups[name])
     for name, inp in spec.inputs.items():
         groups[name] = _input(name, inp, namespace)
@@ -136,17 +142,22 @@ def build_model(
 def _drug_timed_arrays(drugs: Mapping[str, np.ndarray], n_regions: int,
                        sample_dt: float) -> dict[str, b2.TimedArray]:
     """One TimedArray per registered drug (``DRUGS`` order) from its concentrations (nM,
-    (n_samples, n_regions)) sampled every ``sample_dt`` seconds; ValueError for a missing or
-    unknown drug or a wrong shape."""
-    if set(drugs) != set(DRUGS):
-        raise ValueError(f"drug arrays for {sorted(drugs)}; the model needs {sorted(DRUGS)}")
+    (n_samples, n_regions)) sampled every ``sample_dt`` seconds, then one per receptor state
+    if ``drugs`` has them all (keys and names ``STATE_ARRAYS``'s values); ValueError for a
+    missing or unknown array or a wrong shape."""
+    states = [name for name in STATE_ARRAYS.values() if name in drugs]
+    if set(drugs) != set(DRUGS) | set(states) or states not in ([], list(STATE_ARRAYS.values())):
+        raise ValueError(f"drug arrays for {sorted(drugs)}; the model needs {sorted(DRUGS)}, "
+                         f"and all or none of {sorted(STATE_ARRAYS.values())}")
+    names = {key: drug.array for key, drug in DRUGS.items()} | {name: name for name in states}
     arrays = {}
-    for key, drug in DRUGS.items():
+    for key, name in names.items():
         values = drugs[key]
         if values.ndim != 2 or values.shape[1] != n_regions:
-            raise ValueError(f"{drug.name} array must be (n_samples, {n_regions}), "
+            what = DRUGS[key].name if key in DRUGS else name
+            raise ValueError(f"{what} array must be (n_samples, {n_regions}), "
                              f"got {values.shape}")
-        arrays[key] = b2.TimedArray(values, dt=sample_dt * b2.second, name=drug.array)
+        arrays[key] = b2.TimedArray(values, dt=sample_dt * b2.second, name=name)
     return arrays
 
 
@@ -154,7 +165,7 @@ def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
                 profiles: dict[str, str], drug_clock: b2.Clock,
                 sample_every: int | None = None, closed_loop: bool = False,
                 glutamate: synth.GlutamateDrive | None = None,
-                per_neuron_drugs: bool = False) -> b2.NeuronGroup:
+                per_neuron_drugs: bool = False, plasticity: bool = False) -> b2.NeuronGroup:
     channels = received_synapses(spec, name)
     kinds = {c: SYNAPSE_MODELS[spec.synapses[c].kind] for c in channels}
     neuron = neuron_model(pop.model)
@@ -200,7 +211,8 @@ def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
         group.silence_rank = "rand()"
     # Concentrations are piecewise constant over sample_dt, so updating the drug factors at the
     # same instants gives exactly the per-step values at a fraction of the cost.
-    group.run_regularly(eq.drug_update_code(gaba, closed_loop), clock=drug_clock, when="start",
+    group.run_regularly(eq.drug_update_code(gaba, closed_loop, plasticity), clock=drug_clock,
+                        when="start",
                         name=f"{name}_drugs")
     if glutamate is not None:
         synth.add_glutamate_drive(group, name, glutamate)

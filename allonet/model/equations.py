@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 from allonet.model.synthesis import LINK_VARIABLE
 from allonet.pharmacology import DRUGS, Drug, Effect, brian_expression
+from allonet.pharmacology.receptor_plasticity import STATE_ARRAYS, insensitive_mix, tonic_scale
 
 
 def drug_equations(per_neuron: bool = False) -> str:
@@ -54,6 +55,9 @@ def _expression(function: Callable, symbol: str, arguments: tuple[tuple[str, str
     return brian_expression(function, c=symbol, **dict(arguments))
 
 
+_cached_expression = functools.cache(brian_expression)
+
+
 def _factor(drug: Drug, effect: Effect, closed_loop: bool) -> str:
     """Brian2 expression of ``effect`` at the region's concentration of ``drug``."""
     concentration = f"{drug.array}(t, region_id)"
@@ -63,6 +67,24 @@ def _factor(drug: Drug, effect: Effect, closed_loop: bool) -> str:
                        drug.symbol, concentration)
 
 
+def _state(name: str) -> str:
+    """Brian2 expression of receptor state ``name`` in the neuron's region."""
+    return f"{STATE_ARRAYS[name]}(t, region_id)"
+
+
+def _with_alpha4(factor: str) -> str:
+    """``factor`` of a benzodiazepine-site effect on receptors of which the region's α4 fraction
+    is insensitive (:func:`insensitive_mix`)."""
+    text = _cached_expression(insensitive_mix, factor="factor", fraction="alpha4_fraction")
+    return _substitute(_substitute(text, "factor", f"({factor})"), "alpha4_fraction",
+                       _state("alpha4"))
+
+
+def _delta_scale() -> str:
+    """Factor on the tonic conductance from the region's δ expression (:func:`tonic_scale`)."""
+    return _substitute(_cached_expression(tonic_scale, delta="delta"), "delta", _state("delta"))
+
+
 def _phasic_factors(target: str, gamma2: bool) -> list[str]:
     """Names of the factors on ``target`` (decay or amplitude) that reach a synaptic channel,
     ``1`` for those that do not."""
@@ -70,12 +92,16 @@ def _phasic_factors(target: str, gamma2: bool) -> list[str]:
             for e in drug.effects if e.target == target]
 
 
-def drug_update_code(gaba_channels: dict[str, bool], closed_loop: bool = False) -> str:
+def drug_update_code(gaba_channels: dict[str, bool], closed_loop: bool = False,
+                     plasticity: bool = False) -> str:
     """Code run at every concentration sample: drug factors from the region's concentrations.
 
     ``gaba_channels`` maps GABA-A channel names to whether they are γ2 (benzodiazepine-sensitive).
     ``closed_loop`` adds the region's synthesised excess (the linked variable
     ``LINK_VARIABLE``, nM) to the scheduled concentration of the synthesised drug.
+    ``plasticity`` scales the tonic conductance by the region's δ expression and mixes every
+    benzodiazepine-site (γ2) factor with the region's α4 fraction, from the receptor-state
+    TimedArrays (:mod:`allonet.pharmacology.receptor_plasticity`).
     Keeping these factors out of the differential equations keeps the integrated system linear
     in g and its generated code small.
     """
@@ -87,12 +113,16 @@ def drug_update_code(gaba_channels: dict[str, bool], closed_loop: bool = False) 
     for drug in DRUGS.values():
         for effect in drug.effects:
             factor = _factor(drug, effect, closed_loop)
+            if plasticity and effect.receptors == "gamma2":
+                factor = _with_alpha4(factor)
             if effect.variable is None:  # tonic: each drug multiplies the conductance in turn
                 lines.append(f"g_tonic = {tonic}*({factor})")
                 tonic = "g_tonic"
             else:
                 lines.append(f"{effect.variable} = {factor}")
-    if tonic == "g_tonic0":
+    if plasticity:
+        lines.append(f"g_tonic = {tonic}*({_delta_scale()})")
+    elif tonic == "g_tonic0":
         lines.append("g_tonic = g_tonic0")
     for name, gamma2 in sorted(gaba_channels.items()):
         decay = "*".join([f"tau0_{name}", *_phasic_factors("decay", gamma2)])

@@ -5,13 +5,15 @@ concentrations evolve on a biological clock.
 factors: phasic GABA-A decay (per region profile), tonic δ conductance, and benzodiazepine decay
 and amplitude. :mod:`~allonet.pharmacology.schedules` gives concentrations (nM) over biological
 time (hours): constant, steps, stress surge, infusion pharmacokinetics (one or two compartments;
-the brexanolone preset has two), postpartum withdrawal and an ovarian cycle. Everything is a pure
-function without Brian2; the model's equations are generated from these same functions with
+the brexanolone preset has two), postpartum withdrawal and an ovarian cycle.
+:mod:`~allonet.pharmacology.receptor_plasticity` gives the slow receptor states that the ALLO
+history sets (δ expression, α4 fraction; hours to days). Everything is a pure function without
+Brian2; the model's equations are generated from these same functions with
 :func:`brian_expression`. :mod:`~allonet.pharmacology.drugs` is the registry of drugs
 (:data:`DRUGS`): what the model, the engine and the protocols read to handle each drug.
 """
 
-from allonet.pharmacology import schedules
+from allonet.pharmacology import receptor_plasticity, schedules
 from allonet.pharmacology.drugs import DRUGS, Drug, Effect, chosen_profiles, profile_structure
 from allonet.pharmacology.receptors import (
     BENZODIAZEPINES,
@@ -83,6 +85,7 @@ __all__ = [
     "infusion_pk_2c",
     "postpartum_withdrawal",
     "profile_structure",
+    "receptor_plasticity",
     "schedules",
     "steps",
     "stress_surge",

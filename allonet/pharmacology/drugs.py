@@ -96,6 +96,8 @@ class Drug:
     synthesised: bool = False
     #: run files store its concentration per region (``<key>/<region>/concentration``)
     recorded: bool = False
+    #: its history drives the slow receptor plasticity (:mod:`.receptor_plasticity`)
+    drives_plasticity: bool = False
     #: experiment fields holding its concentrations (run-time values of a compiled model)
     spec_fields: tuple[str, ...] = field(init=False)
 
@@ -139,6 +141,7 @@ DRUGS: dict[str, Drug] = {d.key: d for d in (
     Drug(
         key="allo", name="allopregnanolone (ALLO)", label="ALLO", spec_field="allo",
         array="allo_conc", default_field="allo_default", synthesised=True, recorded=True,
+        drives_plasticity=True,
         parameters=("allo_emax", "allo_ec50", "allo_hill", "tonic_emax", "tonic_ec50"),
         effects=(
             # decay_factor and tonic_factor of receptors.py, with the population's profiles

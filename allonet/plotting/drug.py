@@ -38,14 +38,24 @@ def bio_unit(t_bio_h: np.ndarray) -> tuple[float, str]:
     return 3600.0, "s"
 
 
+def receptor_regions(run: RunFile) -> list[str]:
+    """Regions with receptor states in the run (``receptors/<region>/delta``; receptor
+    plasticity on)."""
+    return sorted({k.split("/")[1] for k in run.data
+                   if k.startswith("receptors/") and k.endswith("/delta")})
+
+
 def allo_figure(run: RunFile) -> plt.Figure:
     """(A) ALLO per region (nM) over simulation time (s), phases shaded, the biological clock on
     the top axis; (B) the GABA-A decay fold (tau / tau at 0 nM) over biological time for each
-    sensitivity profile used in each region."""
+    sensitivity profile used in each region; (C), with receptor plasticity, δ expression and the
+    α4 fraction per region over biological time."""
     regions = allo_regions(run)
+    states = receptor_regions(run)
     with plt.rc_context(RC):
-        fig, (ax_c, ax_f) = plt.subplots(1, 2, figsize=(DOUBLE_COLUMN, 2.5),
-                                         layout="constrained")
+        fig, axes = plt.subplots(1, 3 if states else 2, figsize=(DOUBLE_COLUMN, 2.5),
+                                 layout="constrained")
+        ax_c, ax_f = axes[:2]
         common.shade_session(ax_c, run, label=False)
         all_bio = np.concatenate([run.data[f"allo/{r}/t_bio"] for r in regions])
         factor, unit = bio_unit(all_bio)
@@ -74,9 +84,28 @@ def allo_figure(run: RunFile) -> plt.Figure:
         fold_max = max((float(np.max(line.get_ydata())) for line in ax_f.get_lines()), default=1.0)
         ax_f.set_ylim(0.9, max(1.2, 0.9 + (fold_max - 0.9) / 0.55))
         ax_f.legend(loc="upper right", fontsize=6)
-        for ax, label in zip((ax_c, ax_f), "AB", strict=True):
+        if states:
+            _receptor_panel(axes[2], run, states, factor, unit)
+        for ax, label in zip(axes, "ABC", strict=False):
             panel_label(ax, label, x=-0.2)
     return fig
+
+
+def _receptor_panel(ax: plt.Axes, run: RunFile, regions: list[str], factor: float,
+                    unit: str) -> None:
+    """δ expression (solid, ALLO-free = 1) and α4 fraction (dashed) per region over biological
+    time."""
+    for index, region in enumerate(regions):
+        t_bio = run.data[f"receptors/{region}/t_bio"] * factor
+        color = role_color("", index)
+        ax.plot(t_bio, run.data[f"receptors/{region}/delta"], color=color, lw=1.2,
+                label=f"{region}: δ")
+        ax.plot(t_bio, run.data[f"receptors/{region}/alpha4"], color=color, ls="--", lw=1.2,
+                label=f"{region}: α4")
+    ax.set_ylim(0, 1.05)
+    ax.set_xlabel(f"biological time ({unit})")
+    ax.set_ylabel("receptor state (1)")
+    ax.legend(loc="center right", fontsize=6)
 
 
 def _top(run: RunFile, regions: list[str]) -> float:

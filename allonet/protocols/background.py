@@ -20,6 +20,7 @@ from allonet.engine import Condition, run_conditions
 from allonet.model import Model, build_model
 from allonet.pharmacology import chosen_profiles, profile_structure
 from allonet.progress import Progress
+from allonet.protocols.drugs import plasticity_structure
 from allonet.protocols.fear_conditioning import drug_arrays
 from allonet.protocols.recording import (
     Record,
@@ -56,7 +57,8 @@ def run(specs: ResolvedSpecs, device: str,
 
     structure = {"family": f"background/{net.name}", "network": net.model_dump(mode="json"),
                  **profile_structure(profiles), "duration": duration,
-                 "lfp": None if lfp is None else lfp.model_dump(mode="json")}
+                 "lfp": None if lfp is None else lfp.model_dump(mode="json"),
+                 **plasticity_structure(exp.drugs)}
     [result], record = run_conditions(device, factory, recorder.collect,
                                       [Condition("run", drugs)],
                                       duration, to_seconds(net.integration.dt), exp.seed,

@@ -39,7 +39,7 @@ from allonet.model.synthesis import (
 from allonet.pharmacology import DRUGS, chosen_profiles, profile_structure
 from allonet.pharmacology.synthesis import rate_constants
 from allonet.progress import Progress
-from allonet.protocols.drugs import drug_concentrations
+from allonet.protocols.drugs import drug_concentrations, plasticity_structure
 from allonet.protocols.recording import (
     Record,
     Recorder,
@@ -210,7 +210,8 @@ def run(specs: ResolvedSpecs, device: str,
     structure = {"family": f"fear/{net.name}", "network": net.model_dump(mode="json"),
                  "plastic": plastic, **profile_structure(profiles), "duration": line.duration,
                  "arrays": sorted((k, v.shape) for k, v in (rates | silenced).items()),
-                 "readout": readout, "weight_dt": proto.weight_sample_interval}
+                 "readout": readout, "weight_dt": proto.weight_sample_interval,
+                 **plasticity_structure(exp.drugs)}
     if synthesis or glutamate or stress is not None:
         # Which regions are closed-loop and which populations feed or receive the stress drive
         # is structure; every constant is data (set from arrays) and shares the binary.

@@ -18,9 +18,10 @@ from allonet.analysis import ipsc_kinetics
 from allonet.engine import Condition, run_conditions
 from allonet.model import Model, build_model
 from allonet.pharmacology import PROFILES, chosen_profiles, decay_factor, profile_structure
+from allonet.pharmacology.receptor_plasticity import STATE_ARRAYS
 from allonet.progress import Progress
-from allonet.protocols.drugs import drug_concentrations
-from allonet.protocols.recording import Record, Recorder, spike_record
+from allonet.protocols.drugs import drug_concentrations, plasticity_structure
+from allonet.protocols.recording import Record, Recorder, drug_datasets, spike_record
 from allonet.spec import ResolvedSpecs
 from allonet.spec.experiment import IpscDoseResponse
 from allonet.spec.network import NetworkSpec
@@ -80,7 +81,7 @@ def run(specs: ResolvedSpecs, device: str,
 
     structure = {"network": net.model_dump(mode="json"), "protocol": proto.kind,
                  "target": proto.target, "synapse": synapse, "input": proto.input,
-                 **profile_structure(profiles)}
+                 **profile_structure(profiles), **plasticity_structure(exp.drugs)}
     results, record = run_conditions(device, factory, recorder.collect, conditions, duration, dt,
                                      exp.seed, structure, progress, specs.fixed_part())
     datasets = _datasets(specs, net, conditions, results)
@@ -136,6 +137,9 @@ def _datasets(specs: ResolvedSpecs, net: NetworkSpec, conditions: list[Condition
         datasets[f"{SWEPT}/{region}/t_sim"] = Column(np.zeros(1), "s")
         datasets[f"{SWEPT}/{region}/t_bio"] = Column(
             specs.experiment.clock.bio_hours(np.zeros(1)), "h")
+    # receptor states: the same in every condition, at the start of the biological clock
+    states = {k: v for k, v in conditions[0].drugs.items() if k in STATE_ARRAYS.values()}
+    datasets |= drug_datasets(specs, states, sample_dt=0.0)
     spikes_t = np.concatenate([r[f"{proto.input}/t"] for r in results])
     spikes_i = np.concatenate([r[f"{proto.input}/i"] for r in results])
     spikes_c = np.concatenate([np.full(len(r[f"{proto.input}/t"]), k)

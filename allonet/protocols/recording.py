@@ -1,7 +1,8 @@
 """What protocols record: one :class:`Recorder` per run, made of :class:`Record` s (a monitor
 and how its recording becomes arrays), and the run-file datasets every protocol stores alike:
-spikes (SONATA layout) and the concentration per region of each recorded drug
-(:attr:`allonet.pharmacology.Drug.recorded`).
+spikes (SONATA layout), the concentration per region of each recorded drug
+(:attr:`allonet.pharmacology.Drug.recorded`) and, with receptor plasticity, the receptor states
+per region.
 
 A protocol lists its records once; the recorder adds their monitors to each model the engine
 builds (:data:`~allonet.engine.ModelFactory`) and turns each run's recording into the protocol's
@@ -19,6 +20,7 @@ import numpy as np
 from allonet.engine import Recording
 from allonet.model import Model
 from allonet.pharmacology import DRUGS
+from allonet.pharmacology.receptor_plasticity import STATE_ARRAYS
 from allonet.spec import ResolvedSpecs
 from allonet.store import Column
 
@@ -80,15 +82,19 @@ def drug_datasets(specs: ResolvedSpecs, drugs: Mapping[str, np.ndarray], sample_
     """``<drug key>/<region>/concentration`` (nM) of every recorded drug in ``drugs`` (drug
     key -> (n_samples, n_regions)) per sample of ``sample_dt`` seconds, with the sample times on
     the simulation (``t_sim``, s) and biological (``t_bio``, h) clocks; ``bio_hours`` maps one to
-    the other (default ``experiment.clock``; sessions have their own)."""
+    the other (default ``experiment.clock``; sessions have their own). Receptor states in
+    ``drugs`` (:data:`STATE_ARRAYS`) become ``receptors/<region>/<state>`` (1), timed alike."""
     bio_hours = bio_hours or specs.experiment.clock.bio_hours
+    states = {array: state for state, array in STATE_ARRAYS.items() if array in drugs}
     d = {}
-    for key in (k for k in drugs if DRUGS[k].recorded):
+    for key in (k for k in drugs if k in states or DRUGS[k].recorded):
+        group, name, unit = ("receptors", states[key], "1") if key in states else \
+            (key, "concentration", "nM")
         t_sim = np.arange(drugs[key].shape[0]) * sample_dt
         for column, region in enumerate(specs.network.regions):
-            d[f"{key}/{region}/concentration"] = Column(drugs[key][:, column], "nM")
-            d[f"{key}/{region}/t_sim"] = Column(t_sim, "s")
-            d[f"{key}/{region}/t_bio"] = Column(bio_hours(t_sim), "h")
+            d[f"{group}/{region}/{name}"] = Column(drugs[key][:, column], unit)
+            d[f"{group}/{region}/t_sim"] = Column(t_sim, "s")
+            d[f"{group}/{region}/t_bio"] = Column(bio_hours(t_sim), "h")
     return d
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -9,6 +10,8 @@ import numpy as np
 from pydantic import Field, PositiveFloat, PositiveInt, model_validator
 
 from allonet.pharmacology import schedules
+from allonet.pharmacology.receptor_plasticity import DEFAULT as DEFAULT_PLASTICITY
+from allonet.pharmacology.receptor_plasticity import PlasticityConstants
 from allonet.pharmacology.synthesis import stress_intensity
 from allonet.spec.fields import (
     Concentration,
@@ -199,6 +202,35 @@ class Synthesis(Strict):
         return self
 
 
+class ReceptorPlasticity(Strict):
+    """Slow receptor plasticity (:mod:`allonet.pharmacology.receptor_plasticity`): δ expression
+    and the α4 fraction of every region follow its ALLO schedule on the biological clock and set
+    each session's tonic conductance and benzodiazepine sensitivity. Off by default."""
+
+    enabled: bool = False
+    #: biological time where the history starts, the states at the steady state of its ALLO
+    history_start: SignedTime = "-60 day"  # [est] > 10 x the slowest time constant (72 h)
+    #: step of the history (ALLO held over each step; each step is solved exactly)
+    step: Time = "1 h"  # [est] ALLO schedules change over hours (tau_drop 12 h, t1/2 9-11 h)
+    #: constants replacing the module's estimates (names and units of ``PlasticityConstants``)
+    constants: dict[str, float] = {}
+
+    @model_validator(mode="after")
+    def _valid(self) -> ReceptorPlasticity:
+        _positive_times(self, "step")
+        self.plasticity_constants()
+        return self
+
+    def plasticity_constants(self) -> PlasticityConstants:
+        """The module's constants with ``constants`` replacing some (ValueError naming a bad
+        one)."""
+        unknown = sorted(set(self.constants) - set(PlasticityConstants.__dataclass_fields__))
+        if unknown:
+            raise ValueError(f"constants {unknown}: unknown; allowed: "
+                             f"{', '.join(PlasticityConstants.__dataclass_fields__)}")
+        return dataclasses.replace(DEFAULT_PLASTICITY, **self.constants)
+
+
 class Drugs(Strict):
     """Concentrations per region (bath-equivalent nM); regions not named get ``default``."""
 
@@ -210,6 +242,8 @@ class Drugs(Strict):
     synthesis: dict[Identifier, Synthesis] = {}
     #: region -> fraction of its synthesis blocked (5α-reductase inhibition by finasteride)
     finasteride: dict[Identifier, Annotated[float, Field(ge=0.0, le=1.0)]] = {}
+    #: receptor composition following the ALLO history (slow; off by default)
+    receptor_plasticity: ReceptorPlasticity = ReceptorPlasticity()
 
     @model_validator(mode="after")
     def _finasteride_needs_synthesis(self) -> Drugs:

@@ -36,6 +36,8 @@ RUN_TIME_FIELDS: tuple[RunTimeField, ...] = (
     *(RunTimeField(f"drugs.{name}", "drug arrays")
       for drug in DRUGS.values() for name in drug.spec_fields),
     RunTimeField("clock.session_start", "drug arrays (where the run samples the schedules)"),
+    *(RunTimeField(f"drugs.receptor_plasticity.{name}", "receptor-state arrays")
+      for name in ("history_start", "step", "constants")),
     RunTimeField("protocol.concentrations", "one run of the binary per entry", per_layout=True),
 )
 

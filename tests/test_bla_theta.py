@@ -1,16 +1,12 @@
-"""BLA theta at rest: ALLO's tonic (delta) term vs a benzodiazepine (issue 4, study 8).
+"""BLA theta at rest: ALLO's tonic (delta) term vs a benzodiazepine (study 8; issue 17's criterion).
 
-Antonoudiou et al. 2022 (Biol Psychiatry 91:283): ALLO raises BLA theta (6-12 Hz) through
-delta-GABA-A receptors on PV interneurons; benzodiazepines, which act on gamma2 synapses only,
-do not. The runs are points 0 (control), 1 (ALLO 300 nM with PV delta receptors) and 4 (diazepam
-1000 nM) of ``experiments/studies/bla_theta.yaml``, 10 seeds each, read back from run files; the
-readout is the theta fraction (6-12 Hz power over 1-100 Hz power) of the LFP proxy.
-
-Measured (10 seeds, 2.5 s analysed): theta fraction 0.068 +- 0.003 (control), 0.150 +- 0.012
-(ALLO + delta, 2.2x, 10/10 seeds), 0.090 +- 0.009 (diazepam, 1.32x): the diazepam criterion
-fails. The study's other points show why: ALLO acting on synaptic decay alone (no delta) raises
-the fraction as much (2.6x) and ALLO's delta term alone does not (0.9x); the fraction follows the
-slowing of every GABA-A current, which diazepam shares at a lower ceiling (decay x1.57 vs x2.5).
+Antonoudiou et al. 2022 (Biol Psychiatry 91:283) and Takasu et al. 2024 (Front Cell Neurosci
+17:1274459): ALLO, but not diazepam, raises BLA 6-12 Hz power through delta-GABA-A receptors on
+interneurons. The runs are points of ``experiments/studies/bla_theta.yaml`` (control, ALLO 300
+and 100 nM with PV delta receptors, ALLO 100 nM without them, diazepam 1000 nM), 10 seeds each,
+read back from run files. The earlier criterion (the LFP theta *fraction*) rose with any slowing
+of GABA-A decay, diazepam's included; issue 17 replaced it with absolute power around a theta
+peak, which this circuit does not have at rest (docs/studies.md, study 8).
 """
 
 from __future__ import annotations
@@ -29,7 +25,7 @@ STUDY = REPO / "experiments" / "studies" / "bla_theta.yaml"
 SPEC = REPO / "experiments" / "bla_theta.yaml"
 SEEDS = tuple(range(1, 11))  # science.md section 3: >= 10 seeds
 #: condition -> index of its point in the study
-POINTS = {"control": 0, "allo_delta": 1, "diazepam": 4}
+POINTS = {"control": 0, "diazepam": 4, "allo100": 5, "allo100_no_delta": 6}
 
 
 def study_overrides(index: int) -> list[str]:
@@ -64,19 +60,10 @@ def theta_runs(tmp_path_factory) -> dict[str, list]:
     return {name: [read_run(Path(jobs[name, seed][1])) for seed in SEEDS] for name in POINTS}
 
 
-def lfp_theta_fraction(run) -> float:
-    table = run.table("readouts/lfp")
-    return float(table["fraction"][list(table["band"]).index("theta")])
-
-
-def _fractions(runs: dict[str, list], name: str) -> np.ndarray:
-    return np.array([lfp_theta_fraction(r) for r in runs[name]])
-
-
 def test_study_points_are_the_tested_conditions():
     assert study_overrides(POINTS["control"]) == ["drugs.allo={}"]
-    assert study_overrides(POINTS["allo_delta"]) == ["drugs.allo={amygdala: 300 nM}"]
     assert study_overrides(POINTS["diazepam"]) == ["drugs.benzodiazepine={amygdala: 1000 nM}"]
+    assert study_overrides(POINTS["allo100"]) == ["drugs.allo={amygdala: 100 nM}"]
 
 
 @pytest.mark.science
@@ -90,28 +77,48 @@ def test_resting_state_is_active_and_compiles_once(theta_runs):
                          for r in control]) for p in ("PN", "PV", "SOM")}
     assert 0.3 <= rates["PN"] <= 5.0, rates
     assert 5.0 <= rates["PV"] <= 60.0 and 2.0 <= rates["SOM"] <= 60.0, rates
-    builds = [r.attrs["build"] for runs in theta_runs.values() for r in runs]
+    builds = [r.attrs["build"] for name, runs in theta_runs.items() for r in runs
+              if name != "allo100_no_delta"]  # removing PV delta receptors changes the model
     assert len({b["structure_hash"] for b in builds}) == 1  # drugs are run-time values
     assert sum(b["compiled"] for b in builds) <= 1
 
 
-@pytest.mark.science
-@pytest.mark.slow
-def test_allo_with_tonic_term_raises_bla_theta(theta_runs):
-    control, allo = _fractions(theta_runs, "control"), _fractions(theta_runs, "allo_delta")
-    # Antonoudiou et al. 2022: ALLO raises BLA theta; margin: >= 1.3x on average and higher
-    # than control in >= 8 of 10 paired seeds
-    assert allo.mean() >= 1.3 * control.mean(), (allo, control)
-    assert np.sum(allo > control) >= 8, (allo, control)
+def lfp_band_power(run, band: str) -> float:
+    """Absolute LFP proxy power (pA^2) in ``band`` of the run's readout."""
+    table = run.table("readouts/lfp")
+    return float(table["power"][list(table["band"]).index(band)])
+
+
+def lfp_peak(run) -> float:
+    """The LFP proxy's spectral peak (Hz)."""
+    table = run.table("readouts/peaks")
+    return float(table["frequency"][list(table["signal"]).index("lfp")])
+
+
+def _powers(runs: dict[str, list], name: str, band: str = "theta") -> np.ndarray:
+    return np.array([lfp_band_power(r, band) for r in runs[name]])
 
 
 @pytest.mark.science
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason=(
-    "known deviation: diazepam 1000 nM raises the LFP theta fraction 1.32x (0.068 -> 0.090, "
-    "10 seeds; 1.31x with 8 s analysed); in this circuit the fraction rises with the slowing of "
-    "GABA-A decay, which ALLO (x2.5 at 300 nM) and diazepam (x1.57) share"))
-def test_benzodiazepine_does_not_raise_bla_theta(theta_runs):
-    control, diazepam = _fractions(theta_runs, "control"), _fractions(theta_runs, "diazepam")
-    # Antonoudiou et al. 2022: no theta increase with a benzodiazepine (gamma2 synapses only)
-    assert diazepam.mean() <= 1.1 * control.mean(), (diazepam, control)
+    "no theta generator at rest: the control LFP peaks at ~31 Hz (PV-principal gamma), not in "
+    "6-12 Hz; every generator tried is in docs/studies.md, study 8"))
+def test_bla_theta_faithful_criterion(theta_runs):
+    """Issue 17's criterion (Antonoudiou et al. 2022; Takasu et al. 2024): (1) the control LFP
+    peaks in 6-12 Hz with >= 1.5x the 12-20 Hz power; (2) ALLO 100 nM raises absolute 6-12 Hz
+    power in >= 8/10 paired seeds and moves the peak by < 1.5 Hz; (3) the same ALLO without PV
+    delta receptors gives <= 25 % of that rise; (4) diazepam at a matched phasic effect (decay
+    x1.57 vs ALLO's x1.63) <= 1.1x control theta power."""
+    control = theta_runs["control"]
+    peaks = np.array([lfp_peak(r) for r in control])
+    assert np.all((peaks >= 6.0) & (peaks <= 12.0)), peaks
+    theta, beta = _powers(theta_runs, "control"), _powers(theta_runs, "control", "beta")
+    assert theta.mean() >= 1.5 * beta.mean(), (theta, beta)
+    allo = _powers(theta_runs, "allo100")
+    assert np.sum(allo > theta) >= 8, (allo, theta)
+    shift = np.array([lfp_peak(r) for r in theta_runs["allo100"]]) - peaks
+    assert np.all(np.abs(shift) < 1.5), shift
+    knockout = _powers(theta_runs, "allo100_no_delta")
+    assert knockout.mean() - theta.mean() <= 0.25 * (allo.mean() - theta.mean()), knockout
+    assert _powers(theta_runs, "diazepam").mean() <= 1.1 * theta.mean()

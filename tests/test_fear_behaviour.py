@@ -31,6 +31,16 @@ def freezing(runs, phase: str, cs: int = 1) -> float:
     return float(per_seed_freezing(runs, phase, cs).mean())
 
 
+def pre_cs(runs, phase: str, column: str = "freezing") -> np.ndarray:
+    """Each run's ``readouts/context_freezing`` ``column`` (freezing, or CeM rate in Hz) for the
+    context alone before the first CS of ``phase``."""
+    out = []
+    for r in runs:
+        t = r.table("readouts/context_freezing")
+        out.append(float(t[column][t["phase"] == phase][0]))
+    return np.array(out)
+
+
 def trial_freezing(runs, phase: str) -> np.ndarray:
     """Freezing per seed (rows) and CS trial (columns) of ``phase``."""
     rows = []
@@ -87,13 +97,6 @@ def test_contextual_fear_needs_the_hippocampus(fear_runs):
     256:675; Phillips & LeDoux 1992, Behav Neurosci 106:274): in non-extinguished animals,
     freezing to context A alone before the first test CS is lower with CA1 silenced in >= 8/10
     seeds, down to the novel-context level."""
-    def pre_cs(runs, phase):
-        out = []
-        for r in runs:
-            t = r.table("readouts/context_freezing")
-            out.append(float(t["freezing"][t["phase"] == phase][0]))
-        return np.array(out)
-
     intact = pre_cs(fear_runs["no_ext"], "test_A")
     silenced = pre_cs(fear_runs["no_ext_ca1_off"], "test_A")
     novel = pre_cs(fear_runs["no_ext"], "test_C")
@@ -136,13 +139,8 @@ def test_contextual_fear_is_specific_and_extinguishes(fear_runs):
 def test_contextual_freezing_rises_with_conditioning(fear_runs):
     """The pre-CS context window of the recall test (context A after conditioning) carries more
     CeM firing than the same window of habituation, in >= 8/10 seeds."""
-    def context_rate(r, phase):
-        t = r.table("readouts/context_freezing")
-        return float(t["rate"][t["phase"] == phase][0])
-
     runs = fear_runs["base"]
-    before = np.array([context_rate(r, "habituation") for r in runs])
-    after = np.array([context_rate(r, "recall") for r in runs])
+    before, after = pre_cs(runs, "habituation", "rate"), pre_cs(runs, "recall", "rate")
     assert np.sum(after > before) >= 8, (before, after)
 
 

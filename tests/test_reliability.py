@@ -391,7 +391,8 @@ def _project(tmp: Path) -> Path:
 
 
 def _layout(project: Path) -> dict:
-    layout = cached_binary.make_layout({}, {"spikes": {}}, cached_binary.binary_state(project, []))
+    layout = cached_binary.make_layout({}, [], {"spikes": {}},
+                                         cached_binary.binary_state(project, []))
     cached_binary.store_layout(project, "key", layout)
     return layout
 

@@ -48,12 +48,15 @@ def run_conditions(
     progress: Progress | None = None,
     fixed: dict[str, Any] | None = None,
     inputs: dict[str, np.ndarray] | None = None,
+    parameters: dict[str, float] | None = None,
 ) -> tuple[list[dict[str, np.ndarray]], BuildRecord]:
     """Simulate ``duration`` seconds once per condition; returns collected arrays per condition.
 
     ``device`` is a key of :data:`DEVICES`. ``inputs`` are the values of the protocol's
     TimedArrays (by name) that the factory builds; on standalone they become run-time arrays of
-    the binary. ``fixed`` is every other input of the factory that is not in ``structure``
+    the binary. ``parameters`` are the model's run-time scalars
+    (:func:`allonet.model.parameters.run_time_values`), passed on the binary's command line.
+    ``fixed`` is every other input of the factory that is not in ``structure``
     (plain data); with it, runs after the first skip model building and run the cached binary
     directly. Without it, every run builds the model.
     """
@@ -71,5 +74,5 @@ def run_conditions(
     record = BuildRecord(device, structure_hash(dict(structure, drug_shape=shape, dt=dt,
                                                      duration=duration)))
     job = Job(factory, collect, conditions, duration, dt, seed, structure, progress, fixed,
-              dict(inputs or {}))
+              dict(inputs or {}), dict(parameters or {}))
     return DEVICES[device].run(job, record), record

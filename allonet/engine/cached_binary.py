@@ -176,15 +176,17 @@ def output_layout(monitors: Mapping[str, b2.BrianObject]) -> dict[str, dict[str,
     return outputs
 
 
-def make_layout(args: Mapping[str, b2.TimedArray], outputs: dict[str, dict[str, Any]],
-                state: dict[str, Any]) -> dict[str, Any]:
+def make_layout(args: Mapping[str, b2.TimedArray], parameters: list[str],
+                outputs: dict[str, dict[str, Any]], state: dict[str, Any]) -> dict[str, Any]:
     """The run layout of a binary: ``args`` maps each run-time input (a drug's key or a
-    protocol input name) to the TimedArray it sets; ``outputs`` is :func:`output_layout` of the
-    monitors; ``state`` is :func:`binary_state` taken right after the build."""
+    protocol input name) to the TimedArray it sets; ``parameters`` are the Brian2 names of its
+    run-time scalar values (:func:`allonet.model.parameters.run_time_values`); ``outputs`` is
+    :func:`output_layout` of the monitors; ``state`` is :func:`binary_state` taken right after
+    the build."""
     arguments = [{"source": source, "name": name,
                   "dtype": np.dtype(ta.values.dtype).str, "shape": list(ta.values.shape)}
                  for (source, ta), name in zip(args.items(), run_time_names(args), strict=True)]
-    return state | {"args": arguments, "outputs": outputs}
+    return state | {"args": arguments, "parameters": sorted(parameters), "outputs": outputs}
 
 
 def store_layout(project: Path, key: str, layout: dict[str, Any]) -> None:
@@ -214,7 +216,8 @@ def is_current(project: Path, layout: Mapping[str, Any]) -> bool:
     byte, same build-time arrays) and names its arrays and outputs."""
     state = binary_state(project, run_time_names_of(layout))
     return (all(layout.get(k) == v for k, v in state.items())
-            and isinstance(layout.get("outputs"), dict))
+            and isinstance(layout.get("outputs"), dict)
+            and isinstance(layout.get("parameters"), list))
 
 
 def read_results(results: Path, outputs: Mapping[str, Any]) -> Recording:
@@ -231,12 +234,24 @@ def read_results(results: Path, outputs: Mapping[str, Any]) -> Recording:
     return out
 
 
+def parameter_arguments(names: list[str], parameters: Mapping[str, float]) -> list[str]:
+    """Command-line arguments ``name=value`` setting the binary's run-time scalars ``names``
+    (its layout's) from ``parameters``; ``repr`` round-trips every double exactly through the
+    binary's ``atof``. ValueError if the two disagree (a model built from another spec)."""
+    if set(names) != set(parameters):
+        missing, extra = sorted(set(names) - set(parameters)), sorted(set(parameters) - set(names))
+        raise ValueError(f"run-time parameters do not match the compiled model: missing "
+                         f"{missing[:5]}, unknown {extra[:5]}")
+    return [f"{name}={float(parameters[name])!r}" for name in names]
+
+
 def run_binary(project: Path, layout: Mapping[str, Any], values: Mapping[str, np.ndarray],
-               environment: Mapping[str, str],
+               parameters: Mapping[str, float], environment: Mapping[str, str],
                on_progress: Callable[[float], None] | None = None) -> Recording:
-    """Run the binary of ``project`` with run-time arrays ``values`` (by source name) and return
-    its recordings; ``on_progress`` gets the fraction simulated as the binary reports it. The
-    results directory is removed afterwards."""
+    """Run the binary of ``project`` with run-time arrays ``values`` (by source name) and
+    run-time scalar ``parameters`` (by Brian2 name, SI units) and return its recordings;
+    ``on_progress`` gets the fraction simulated as the binary reports it. The results directory
+    is removed afterwards."""
     results = project / "results" / uuid.uuid4().hex
     results.mkdir(parents=True)
     try:
@@ -249,6 +264,7 @@ def run_binary(project: Path, layout: Mapping[str, Any], values: Mapping[str, np
             path = results / f"arg{index}.dat"
             array.tofile(path)
             command.append(f"{arg['name']}={path}")
+        command += parameter_arguments(layout["parameters"], parameters)
         env = dict(os.environ) | dict(b2.prefs.devices.cpp_standalone.run_environment_variables)
         env |= dict(environment)
         with static_arrays_lock(project, shared=True), tempfile.TemporaryFile("w+") as errors:

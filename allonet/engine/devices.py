@@ -6,9 +6,12 @@ same binary with its concentrations passed as run-time arrays on its command lin
 :class:`~allonet.engine.job.BuildRecord` says, from the binary's own timestamps, whether anything
 was compiled.
 
+Run-time scalars (weights, time constants, rates: :mod:`allonet.model.parameters`) reach the
+binary on its command line too, so a model that differs only in them shares the binary.
+
 Given the model's ``fixed`` inputs (everything but the drug arrays, the protocol's run-time
-``inputs`` and the seed), later runs skip Brian2 altogether and start the cached binary directly
-(:mod:`allonet.engine.cached_binary`); spikes are the same either way.
+``inputs``, the run-time scalars and the seed), later runs skip Brian2 altogether and start the
+cached binary directly (:mod:`allonet.engine.cached_binary`); spikes are the same either way.
 """
 
 from __future__ import annotations
@@ -129,14 +132,14 @@ def _seed_project(project: Path, family: str) -> None:
 
 
 def _run_binary(project, layout, collect, conditions, seed, record, progress, inputs,
-                key=None):
+                parameters, key=None):
     """Run every condition on the compiled binary; store ``layout`` under ``key`` (if given)
     once the first run succeeded and nothing rebuilt the binary meanwhile."""
     results = []
     for index, condition in enumerate(conditions):
         t0 = time.perf_counter()
         values = dict(condition.drugs) | inputs
-        recording = run_binary(project, layout, values, {SEED_VARIABLE: str(seed)},
+        recording = run_binary(project, layout, values, parameters, {SEED_VARIABLE: str(seed)},
                                _fraction_reporter(progress, index, len(conditions),
                                                   condition.label))
         record.run_seconds.append(time.perf_counter() - t0)
@@ -171,7 +174,8 @@ def _run_standalone(job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]
     layout = load_layout(project, key) if direct else None
     if layout is not None:
         record.direct = True
-        return _run_binary(project, layout, collect, conditions, seed, record, progress, inputs)
+        return _run_binary(project, layout, collect, conditions, seed, record, progress, inputs,
+                           job.parameters)
     # Generated code embeds defaultclock's value at device initialisation: make it the model's
     # dt in every process, whatever ran before, so identical models give identical code.
     b2.set_device("runtime")
@@ -221,11 +225,12 @@ def _run_standalone(job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]
             used = set(b2.device.timed_arrays.values())
             run_time = {k: ta for k, ta in run_time.items() if ta.name in used}
             state = binary_state(project, run_time_names(run_time))
-        layout = make_layout(run_time, output_layout(monitors), state)
+        layout = make_layout(run_time, list(job.parameters), output_layout(monitors), state)
     finally:
         b2.device.reinit()
         b2.set_device("runtime")
-    return _run_binary(project, layout, collect, conditions, seed, record, progress, inputs, key)
+    return _run_binary(project, layout, collect, conditions, seed, record, progress, inputs,
+                       job.parameters, key)
 
 
 def _count_files(path: Path) -> int:

@@ -47,6 +47,9 @@ class Job:
     progress: Progress | None = None
     fixed: dict[str, Any] | None = None
     inputs: dict[str, np.ndarray] = field(default_factory=dict)
+    #: run-time scalars of the model by Brian2 name, SI units
+    #: (:func:`allonet.model.parameters.run_time_values`)
+    parameters: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 
 import brian2 as b2
 import numpy as np
+from brian2.devices.cpp_standalone.device import CPPStandaloneDevice
 from brian2.input.binomial import BinomialFunction
 
 from allonet.errors import SpecError
 from allonet.model import equations as eq
 from allonet.model import synthesis as synth
 from allonet.model.neurons import membrane_equations, neuron_model
+from allonet.model.parameters import base_rate_array, plasticity_constants, run_time_values
 from allonet.model.synapses import SYNAPSE_MODELS
 from allonet.pharmacology import DRUGS
 from allonet.pharmacology.receptor_plasticity import STATE_ARRAYS
@@ -120,10 +122,19 @@ def build_model(
         extra += _backgrounds(name, pop, groups[name])
     for name, inp in spec.inputs.items():
         groups[name] = _input(name, inp, namespace)
-    synapses = {
-        name: _projection(spec, name, proj, groups, namespace)
-        for name, proj in spec.projections.items()
-    }
+    synapses = {name: _projection_object(spec, name, proj, groups, namespace)
+                for name, proj in spec.projections.items()}
+    values = _run_time_values(spec)
+    for name, group in groups.items():
+        _set_values(group, values.get(name, {}))
+    # Initial values drawn at random read the run-time values, and come after them in the
+    # same order as always (one random stream).
+    for name, pop in spec.populations.items():
+        _initialise(groups[name], name, pop, namespace)
+    for name, proj in spec.projections.items():
+        kind = spec.synapses[proj.synapse]
+        _connect(synapses[name], proj, q(kind.pulse) if SYNAPSE_MODELS[kind.kind].pulsed else None,
+                 values.get(name, {}))
     if loop is not None:
         extra.append(loop)
         for region, constants in synthesis.items():
@@ -189,8 +200,6 @@ def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
     local = dict(namespace)
     if pop.coincidence:
         text += eq.coincidence_equations()
-        rule = pop.coincidence
-        local.update(tau_c=q(rule.tau_c), tau_h=q(rule.tau_h))
     kwargs = {}
     silence = f"silence_{name}"
     if silence in namespace:
@@ -207,8 +216,6 @@ def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
     group = b2.NeuronGroup(pop.n, b2.Equations(text), method=method, namespace=local, name=name,
                            **kwargs)
     _set_parameters(group, spec, pop, channels, profiles)
-    if silence in namespace:
-        group.silence_rank = "rand()"
     # Concentrations are piecewise constant over sample_dt, so updating the drug factors at the
     # same instants gives exactly the per-step values at a fraction of the cost.
     group.run_regularly(eq.drug_update_code(gaba, closed_loop, plasticity), clock=drug_clock,
@@ -219,41 +226,65 @@ def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
     return group
 
 
-def _gaussian(mean: str, sd: str, unit: str, floor: float = 0.0) -> str:
-    """Brian2 expression: Gaussian with mean and s.d. (spec texts, SI ``unit``), clipped below at
-    ``floor``."""
-    return (f"clip({si(mean)!r}*{unit} + {si(sd)!r}*{unit}*randn(), {floor!r}*{unit}, "
-            f"inf*{unit})")
+def _gaussian(mean: str, sd: str, unit: str) -> str:
+    """Brian2 expression: a Gaussian draw with mean and s.d. (variables of the object, SI
+    ``unit``), clipped below at 0."""
+    return f"clip({mean} + {sd}*randn(), 0*{unit}, inf*{unit})"
 
 
 def _set_parameters(group: b2.NeuronGroup, spec: NetworkSpec, pop: Population,
                     channels: list[str], profiles: dict[str, str]) -> None:
-    p = pop.params
-    group.C, group.gL, group.EL = q(p.C), q(p.gL), q(p.EL)
-    group.VT, group.Vr, group.t_ref = q(p.VT), q(p.Vr), q(p.refractory)
+    """The population's build-time values (run-time ones: :func:`_set_run_time_values`)."""
     if pop.clamp is not None:
         group.v = q(pop.clamp)
-    elif si(pop.v_init_sd) > 0:
-        group.v = f"{si(p.EL)!r}*volt + {si(pop.v_init_sd)!r}*volt*randn()"
-    else:
-        group.v = q(p.EL)
-    for variable, spec_field in neuron_model(pop.model).parameters:
-        setattr(group, variable, q(getattr(p, spec_field)))
     group.region_id = spec.regions.index(pop.region)
-    group.g_tonic0, group.E_tonic = q(pop.tonic.g0), q(pop.tonic.E)
     for key, drug in DRUGS.items():
         for variable, value in drug.parameter_values(pop, profiles.get(key)).items():
             setattr(group, variable, value)
     for channel in channels:
         syn = spec.synapses[channel]
-        setattr(group, f"E_{channel}", q(syn.E))
         for variable, value in SYNAPSE_MODELS[syn.kind].values(channel, syn):
             setattr(group, variable, value)
     if pop.coincidence:
-        rule = pop.coincidence
         group.t_cs = group.t_ctx = -1 * b2.second  # no spike yet: never "paired" at start
-        group.w_cs = _gaussian(rule.w_cs, rule.w_cs_sd, "siemens")
-        group.w_ctx = _gaussian(rule.w_ctx, rule.w_ctx_sd, "siemens")
+
+
+def _run_time_values(spec: NetworkSpec) -> dict[str, dict[str, float]]:
+    """The model's run-time values (:func:`~allonet.model.parameters.run_time_values`) by
+    object and variable, to set on the runtime device. On cpp_standalone none: the binary takes
+    them from its command line at this point of its initialisation, so the code and the
+    build-time arrays do not depend on them. Poisson rates are set where their arrays are
+    made."""
+    if _standalone():
+        b2.get_device().apply_run_args()
+        return {}
+    out: dict[str, dict[str, float]] = {}
+    for target, value in run_time_values(spec).items():
+        name, variable = target.rsplit(".", 1)
+        if variable != "values":
+            out.setdefault(name, {})[variable] = value
+    return out
+
+
+def _set_values(obj: b2.Group, values: Mapping[str, float]) -> None:
+    """Set ``obj``'s variables from SI ``values`` (by variable name)."""
+    for variable, value in values.items():
+        setattr(obj, f"{variable}_", value)
+
+
+def _standalone() -> bool:
+    return isinstance(b2.get_device(), CPPStandaloneDevice)
+
+
+def _initialise(group: b2.NeuronGroup, name: str, pop: Population, namespace: dict) -> None:
+    """Initial values drawn at random (from the run-time means)."""
+    if pop.clamp is None and si(pop.v_init_sd) > 0:
+        group.v = f"EL + {si(pop.v_init_sd)!r}*volt*randn()"
+    if pop.coincidence:
+        group.w_cs = _gaussian("w_cs0", "w_cs_sd", "siemens")
+        group.w_ctx = _gaussian("w_ctx0", "w_ctx_sd", "siemens")
+    if f"silence_{name}" in namespace:
+        group.silence_rank = "rand()"
 
 
 def _backgrounds(name: str, pop: Population, group: b2.NeuronGroup) -> list:
@@ -271,8 +302,12 @@ def _backgrounds(name: str, pop: Population, group: b2.NeuronGroup) -> list:
 
 def _input(name: str, inp, namespace: dict) -> b2.Group:
     if inp.kind == "poisson":
-        terms = [f"{si(inp.rate)!r}*Hz"]
-        local = {}
+        # The base rate is a one-sample TimedArray so that the binary takes it at run time
+        # (placeholder 0 Hz in a standalone build: the command line sets it).
+        base = base_rate_array(name)
+        rate = 0.0 if _standalone() else si(inp.rate)
+        local = {base: b2.TimedArray([rate] * b2.Hz, dt=1 * b2.second, name=base)}
+        terms = [f"{base}(t)"]
         for driven, span in [(name, None), *inp.channels.items()]:
             timed = f"rate_{driven}"
             if timed not in namespace:
@@ -280,8 +315,6 @@ def _input(name: str, inp, namespace: dict) -> b2.Group:
             local[timed] = namespace[timed]
             inside = "" if span is None else f"*int(i >= {span[0]} and i < {span[1]})"
             terms.append(f"{timed}(t){inside}")
-        if len(terms) == 1:
-            return b2.PoissonGroup(inp.n, rates=q(inp.rate), name=name)
         return b2.PoissonGroup(inp.n, rates=" + ".join(terms), namespace=local, name=name)
     times = np.array([si(t) for t in inp.times])
     if inp.indices is None:
@@ -296,11 +329,17 @@ def _subgroup(group: b2.Group, index_range: tuple[int, int] | None) -> b2.Group:
     return group if index_range is None else group[index_range[0]:index_range[1]]
 
 
-def _projection(spec: NetworkSpec, name: str, proj: Projection, groups: dict[str, b2.Group],
-                namespace: dict) -> b2.Synapses:
+def _projection_object(spec: NetworkSpec, name: str, proj: Projection,
+                       groups: dict[str, b2.Group], namespace: dict) -> b2.Synapses:
+    """The projection's Synapses, not yet connected; its weight (and a plastic projection's
+    rule constants) are run-time variables: one shared weight, or for a Gaussian spread
+    (``weight_sd`` > 0) a mean and s.d. from which :func:`_connect` draws each synapse's."""
     syn = spec.synapses[proj.synapse]
     channel = proj.synapse
     local: dict = {}
+    heterogeneous = si(proj.weight_sd) > 0
+    model = ("w : siemens\nw_mean : siemens (constant, shared)\nw_sd : siemens (constant, shared)\n"
+             if heterogeneous else "w : siemens (constant, shared)\n")
     if proj.plastic:
         # Several synapses may update one neuron's weights in a step; Brian2's runtime and
         # standalone code apply them one after another (the rule's updates are small and
@@ -308,18 +347,22 @@ def _projection(spec: NetworkSpec, name: str, proj: Projection, groups: dict[str
         b2.BrianLogger.suppress_hierarchy("brian2.codegen.generators.base")
         rule = spec.populations[proj.target].coincidence
         on_pre = {"pre": eq.rule_on_pre(proj.plastic, channel, rule)}
-        local = dict(alpha=rule.alpha, depression=rule.depression,
-                     context_depression=rule.context_depression, c_u=rule.c_u, h_u=rule.h_u,
-                     window=q(rule.window),
-                     w_min=q(rule.w_min), w_max=q(rule.w_max),
-                     **{PLASTICITY_GATE: namespace[PLASTICITY_GATE]})
+        model += "".join(f"{variable} : {unit} (constant, shared)\n"
+                         for variable, unit in plasticity_constants(rule))
+        local = {PLASTICITY_GATE: namespace[PLASTICITY_GATE]}
     else:
         on_pre = SYNAPSE_MODELS[syn.kind].on_pre(channel)
-    heterogeneous = si(proj.delay_sd) > 0
-    model = "w : siemens" + ("\nd : second (constant)" if heterogeneous else "")
+    if si(proj.delay_sd) > 0:
+        model += "d : second (constant)\n"
     source = _subgroup(groups[proj.source], proj.source_range)
     target = _subgroup(groups[proj.target], proj.target_range)
-    synapses = b2.Synapses(source, target, model=model, on_pre=on_pre, namespace=local, name=name)
+    return b2.Synapses(source, target, model=model, on_pre=on_pre, namespace=local, name=name)
+
+
+def _connect(synapses: b2.Synapses, proj: Projection, pulse: b2.Quantity | None,
+             values: Mapping[str, float]) -> None:
+    """Create the projection's synapses, set its run-time ``values`` (runtime device; Brian2
+    allows no write before ``connect``) and draw its random weights and delays."""
     condition = None if proj.autapses or proj.source != proj.target else "i != j"
     if proj.connect == "all_to_all":
         synapses.connect(condition=condition)
@@ -331,11 +374,12 @@ def _projection(spec: NetworkSpec, name: str, proj: Projection, groups: dict[str
         distance = "(1.0*i/N_pre - 1.0*j/N_post)"
         synapses.connect(condition=condition,
                          p=f"{proj.p!r}*exp(-{distance}**2/(2*{proj.sigma!r}**2))")
-    synapses.w = _gaussian(proj.weight, proj.weight_sd, "siemens") if si(proj.weight_sd) > 0 else q(
-        proj.weight)
-    pulse = q(syn.pulse) if SYNAPSE_MODELS[syn.kind].pulsed else None
-    if heterogeneous:
-        synapses.d = _gaussian(proj.delay, proj.delay_sd, "second")
+    _set_values(synapses, values)
+    if si(proj.weight_sd) > 0:
+        synapses.w = _gaussian("w_mean", "w_sd", "siemens")
+    if si(proj.delay_sd) > 0:
+        synapses.d = (f"clip({si(proj.delay)!r}*second + {si(proj.delay_sd)!r}*second*randn(), "
+                      f"0.0*second, inf*second)")
         synapses.pre.delay = "d"
         if pulse is not None:
             synapses.off.delay = f"d + {float(pulse)!r}*second"
@@ -343,4 +387,3 @@ def _projection(spec: NetworkSpec, name: str, proj: Projection, groups: dict[str
         synapses.pre.delay = q(proj.delay)
         if pulse is not None:
             synapses.off.delay = q(proj.delay) + pulse
-    return synapses

@@ -139,7 +139,8 @@ def synaptic_current(channels: list[str]) -> str:
 
 
 def coincidence_equations() -> str:
-    """Per-neuron state of the CS x context coincidence rule (Vlachos et al. 2011)."""
+    """Per-neuron state of the CS x context coincidence rule (Vlachos et al. 2011), with the
+    rule's trace time constants and initial weight distributions (mean and s.d.)."""
     return """
 dc_cs/dt = -c_cs/tau_c : 1
 dh_ctx/dt = -h_ctx/tau_h : 1
@@ -147,7 +148,14 @@ t_cs : second
 t_ctx : second
 w_cs : siemens
 w_ctx : siemens
+tau_c : second (constant, shared)
+tau_h : second (constant, shared)
+w_cs0 : siemens (constant, shared)
+w_cs_sd : siemens (constant, shared)
+w_ctx0 : siemens (constant, shared)
+w_ctx_sd : siemens (constant, shared)
 """
+
 
 
 def rule_on_pre(role: str, channel: str, rule) -> str:

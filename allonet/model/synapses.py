@@ -14,14 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import brian2 as b2
 import numpy as np
 
-from allonet.units import parse_quantity, to_nM
-
-
-def _si(text: str) -> float:
-    return float(parse_quantity(text))
+from allonet.units import parse_quantity
 
 
 def gaba_a_equations(name: str, per_neuron: bool = False) -> str:
@@ -94,8 +89,9 @@ class SynapseModel:
     equations: Callable[[str, bool], str]
     #: ``channel name -> {pathway: code}`` of a presynaptic spike (weight ``w``, siemens)
     on_pre: Callable[[str], dict[str, str]]
-    #: ``(channel name, synapse spec) -> [(variable, value)]``: the channel's parameters on the
-    #: postsynaptic group besides its reversal potential ``E_<name>``, in the order they are set
+    #: ``(channel name, synapse spec) -> [(variable, value)]``: the channel's build-time
+    #: (structural) parameters on the postsynaptic group; its run-time ones (reversal potential,
+    #: time constants) are :func:`allonet.model.parameters.run_time_parameters`
     values: Callable[[str, Any], list[tuple[str, Any]]]
     #: a GABA-A channel: the drug update sets its decay and amplitude factors from the drugs'
     #: phasic effects (:data:`allonet.pharmacology.DRUGS`; γ2-only effects if ``gamma2``)
@@ -116,18 +112,12 @@ def _pair_on_pre(channel: str) -> dict[str, str]:
 
 
 def _gaba_a_values(channel: str, syn: Any) -> list[tuple[str, Any]]:
-    return [(f"tau0_{channel}", parse_quantity(syn.tau0)),
-            (f"pulse_{channel}", parse_quantity(syn.pulse))]
+    # the pulse also sets the delay of the transmitter's removal: structure, not run-time
+    return [(f"pulse_{channel}", parse_quantity(syn.pulse))]
 
 
-def _pair_values(channel: str, syn: Any) -> list[tuple[str, Any]]:
-    rise, decay = _si(syn.tau_rise), _si(syn.tau_decay)
-    return [(f"taur_{channel}", rise * b2.second), (f"taud_{channel}", decay * b2.second),
-            (f"norm_{channel}", peak_normalisation(rise, decay) * b2.Hz)]
-
-
-def _nmda_values(channel: str, syn: Any) -> list[tuple[str, Any]]:
-    return [*_pair_values(channel, syn), (f"mg_{channel}", to_nM(syn.mg) / 1e6)]
+def _no_values(channel: str, syn: Any) -> list[tuple[str, Any]]:
+    return []
 
 
 SYNAPSE_MODELS: dict[str, SynapseModel] = {
@@ -139,13 +129,13 @@ SYNAPSE_MODELS: dict[str, SynapseModel] = {
     "ampa": SynapseModel(
         description="AMPA: difference of exponentials, peak = weight, not ALLO-modulated",
         equations=lambda channel, per_neuron: exponential_pair_equations(channel, False),
-        on_pre=_pair_on_pre, values=_pair_values),
+        on_pre=_pair_on_pre, values=_no_values),
     "nmda": SynapseModel(
         description="NMDA: difference of exponentials with Jahr & Stevens (1990) Mg2+ block",
         equations=lambda channel, per_neuron: exponential_pair_equations(channel, True),
-        on_pre=_pair_on_pre, values=_nmda_values, nonlinear=True),
+        on_pre=_pair_on_pre, values=_no_values, nonlinear=True),
     "dual_exponential": SynapseModel(
         description="unmodulated difference of exponentials (alpha function if taus are equal)",
         equations=lambda channel, per_neuron: exponential_pair_equations(channel, False),
-        on_pre=_pair_on_pre, values=_pair_values),
+        on_pre=_pair_on_pre, values=_no_values),
 }

@@ -18,6 +18,7 @@ from allonet.analysis.fear import baseline_rates
 from allonet.analysis.oscillations import band_powers, population_rate
 from allonet.engine import Condition, run_conditions
 from allonet.model import Model, build_model
+from allonet.model.parameters import run_time_values
 from allonet.pharmacology import chosen_profiles, profile_structure
 from allonet.progress import Progress
 from allonet.protocols.drugs import plasticity_structure
@@ -32,6 +33,7 @@ from allonet.protocols.recording import (
 from allonet.spec import ResolvedSpecs
 from allonet.spec.experiment import BackgroundActivity, LfpProxy
 from allonet.spec.network import NetworkSpec
+from allonet.spec.runtime import network_structure
 from allonet.store import Column, RunData
 from allonet.units import to_hz, to_seconds
 
@@ -55,14 +57,15 @@ def run(specs: ResolvedSpecs, device: str,
         model = build_model(net, concentrations, sample_dt, profiles)
         return model, recorder.monitors(model)
 
-    structure = {"family": f"background/{net.name}", "network": net.model_dump(mode="json"),
+    structure = {"family": f"background/{net.name}", "network": network_structure(net),
                  **profile_structure(profiles), "duration": duration,
                  "lfp": None if lfp is None else lfp.model_dump(mode="json"),
                  **plasticity_structure(exp.drugs)}
     [result], record = run_conditions(device, factory, recorder.collect,
                                       [Condition("run", drugs)],
                                       duration, to_seconds(net.integration.dt), exp.seed,
-                                      structure, progress, specs.fixed_part())
+                                      structure, progress, specs.fixed_part(),
+                                      parameters=run_time_values(net))
     datasets = _datasets(specs, result, drugs, sample_dt)
     datasets |= readouts(specs, {k: v.data for k, v in datasets.items()})
     return RunData(attrs={"build": record.as_dict()}, spec=specs.as_dict(), datasets=datasets)

@@ -29,6 +29,7 @@ from allonet.engine import Condition, run_conditions
 from allonet.errors import SpecError
 from allonet.model import Model, build_model
 from allonet.model.builder import PLASTICITY_GATE
+from allonet.model.parameters import run_time_values
 from allonet.model.synthesis import (
     LINK_VARIABLE,
     STRESS_ARRAY,
@@ -57,6 +58,7 @@ from allonet.protocols.schedule import (
 from allonet.spec import ResolvedSpecs
 from allonet.spec.experiment import FearConditioning
 from allonet.spec.network import NetworkSpec
+from allonet.spec.runtime import network_structure
 from allonet.store import Column, RunData
 from allonet.units import parse_quantity, to_hz, to_nM, to_seconds
 
@@ -207,7 +209,7 @@ def run(specs: ResolvedSpecs, device: str,
 
     # Rate and silence values are TimedArray data, not code: runs that differ only in them share
     # one binary (the array shapes and which arrays exist are structure).
-    structure = {"family": f"fear/{net.name}", "network": net.model_dump(mode="json"),
+    structure = {"family": f"fear/{net.name}", "network": network_structure(net),
                  "plastic": plastic, **profile_structure(profiles), "duration": line.duration,
                  "arrays": sorted((k, v.shape) for k, v in (rates | silenced).items()),
                  "readout": readout, "weight_dt": proto.weight_sample_interval,
@@ -220,7 +222,8 @@ def run(specs: ResolvedSpecs, device: str,
         structure["stress_shape"] = None if stress is None else stress.shape
     [result], record = run_conditions(device, factory, recorder.collect, [Condition("run", drugs)],
                                       line.duration, to_seconds(net.integration.dt), exp.seed,
-                                      structure, progress, specs.fixed_part(), inputs)
+                                      structure, progress, specs.fixed_part(), inputs,
+                                      run_time_values(net))
     used = with_synthesis(drugs, result, list(net.regions), synthesis)
     datasets = _datasets(specs, line, result, used, sample_dt, plastic)
     if stress is not None:

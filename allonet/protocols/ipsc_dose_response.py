@@ -17,6 +17,7 @@ import numpy as np
 from allonet.analysis import ipsc_kinetics
 from allonet.engine import Condition, run_conditions
 from allonet.model import Model, build_model
+from allonet.model.parameters import run_time_values
 from allonet.pharmacology import PROFILES, chosen_profiles, decay_factor, profile_structure
 from allonet.pharmacology.receptor_plasticity import STATE_ARRAYS
 from allonet.progress import Progress
@@ -25,6 +26,7 @@ from allonet.protocols.recording import Record, Recorder, drug_datasets, spike_r
 from allonet.spec import ResolvedSpecs
 from allonet.spec.experiment import IpscDoseResponse
 from allonet.spec.network import NetworkSpec
+from allonet.spec.runtime import network_structure
 from allonet.store import Column, RunData
 from allonet.units import to_nM, to_seconds
 
@@ -79,11 +81,12 @@ def run(specs: ResolvedSpecs, device: str,
         set_profiles(model.groups[proto.target], proto.profiles)
         return model, recorder.monitors(model)
 
-    structure = {"network": net.model_dump(mode="json"), "protocol": proto.kind,
+    structure = {"network": network_structure(net), "protocol": proto.kind,
                  "target": proto.target, "synapse": synapse, "input": proto.input,
                  **profile_structure(profiles), **plasticity_structure(exp.drugs)}
     results, record = run_conditions(device, factory, recorder.collect, conditions, duration, dt,
-                                     exp.seed, structure, progress, specs.fixed_part())
+                                     exp.seed, structure, progress, specs.fixed_part(),
+                                     parameters=run_time_values(net))
     datasets = _datasets(specs, net, conditions, results)
     datasets.update(readouts(datasets, exp.protocol, onset=_first_spike(net, proto)))
     return RunData(attrs={"build": record.as_dict()}, spec=specs.as_dict(), datasets=datasets)

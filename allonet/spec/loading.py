@@ -15,7 +15,7 @@ from allonet.errors import SpecError
 from allonet.pharmacology import DRUGS
 from allonet.spec.experiment import ExperimentSpec
 from allonet.spec.network import NetworkSpec, received_synapses, scaled
-from allonet.spec.runtime import without_run_time
+from allonet.spec.runtime import network_without_run_time, without_run_time
 from allonet.units import to_seconds
 
 # Pydantic error types that only say "this union member did not fit"; a sibling error is clearer.
@@ -42,11 +42,12 @@ class ResolvedSpecs:
         }
 
     def fixed_part(self) -> dict[str, Any]:
-        """:meth:`as_dict` without the run-time fields of :mod:`allonet.spec.runtime` (those
-        that choose the set of conditions kept): runs that agree on it can share a compiled
-        binary's run layout."""
+        """:meth:`as_dict` without the run-time fields of :mod:`allonet.spec.runtime` (network
+        values marked; experiment fields that choose the set of conditions kept): runs that
+        agree on it can share a compiled binary's run layout."""
         data = self.as_dict()
         data["experiment"] = without_run_time(data["experiment"], layout=True)
+        data["network"] = network_without_run_time(data["network"])
         return data
 
 

@@ -1,19 +1,25 @@
-"""Which experiment fields are run-time values: the one list the engine and the sweep read.
+"""Which spec fields are run-time values: the one list the engine, the protocols and the sweep
+read.
 
 A compiled standalone binary takes these fields' values on its command line (or never sees them),
 so runs that differ only in them share the binary: the sweep puts them in one structure group,
 and a stored run layout (:mod:`allonet.engine.cached_binary`) serves them without rebuilding
-the model.
-Every other field (a weight, a population size, a protocol phase, the device) is structure.
+the model. Experiment fields are :data:`RUN_TIME_FIELDS`; network fields (weights, time
+constants, rates, membrane and plasticity constants) are :data:`NETWORK_RUN_TIME_FIELDS`, whose
+Brian2 variables :mod:`allonet.model.parameters` names.
+Every other field (a population size, a connection rule, a delay, a protocol phase, the device)
+is structure.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from allonet.pharmacology import DRUGS
+from allonet.spec.experiment import ExperimentSpec
 
 
 @dataclass(frozen=True)
@@ -42,10 +48,90 @@ RUN_TIME_FIELDS: tuple[RunTimeField, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class NetworkRunTimeField:
+    """Network fields, by a pattern of their dotted path (``*``: any one name), whose values a
+    compiled model takes at run time."""
+
+    pattern: str
+    #: whether the value is zero is structure (a zero spread adds no random draw to the code),
+    #: only a nonzero value is run-time
+    zero_is_structure: bool = False
+
+
+def _fields(prefix: str, names: str, zero_is_structure: bool = False
+            ) -> tuple[NetworkRunTimeField, ...]:
+    return tuple(NetworkRunTimeField(f"{prefix}.{name}", zero_is_structure)
+                 for name in names.split())
+
+
+NETWORK_RUN_TIME_FIELDS: tuple[NetworkRunTimeField, ...] = (
+    *_fields("populations.*.params", "C gL EL VT Vr refractory DeltaT a b tau_w V_peak"),
+    *_fields("populations.*.tonic", "g0 E"),
+    *_fields("populations.*.coincidence", "alpha depression tau_c tau_h c_u h_u window w_min "
+                                          "w_max w_cs w_cs_sd w_ctx w_ctx_sd"),
+    *_fields("populations.*.coincidence", "context_depression", zero_is_structure=True),
+    *_fields("synapses.*", "E tau0 tau_rise tau_decay mg"),
+    *_fields("projections.*", "weight"),
+    *_fields("projections.*", "weight_sd", zero_is_structure=True),
+    *_fields("inputs.*", "rate"),
+)
+#: What a run-time network value becomes in the structure (its place is kept, not its value).
+RUN_TIME_MARK = "<run-time>"
+
+
+_EXPERIMENT_FIELDS = frozenset(ExperimentSpec.model_fields)
+_PATTERNS = [(re.compile(re.escape(f.pattern).replace(r"\*", r"[^.]+") + "$"), f)
+             for f in NETWORK_RUN_TIME_FIELDS]
+
+
+def _network_field(path: str) -> NetworkRunTimeField | None:
+    return next((f for pattern, f in _PATTERNS if pattern.match(path)), None)
+
+
 def is_run_time(path: str) -> bool:
-    """Whether the experiment path ``path`` (e.g. ``drugs.allo.amygdala``) lies in a run-time
-    field."""
+    """Whether the override path ``path`` lies in a run-time field whatever its value: an
+    experiment path (``drugs.allo.amygdala``) or a network one (``projections.LA_CeM.weight``,
+    also with the prefix ``network.``). Fields where zero is structure are not."""
+    head, _, rest = path.partition(".")
+    if head == "network" or head not in _EXPERIMENT_FIELDS:
+        field = _network_field(rest if head == "network" else path)
+        return field is not None and not field.zero_is_structure
     return any(path == f.path or path.startswith(f.path + ".") for f in RUN_TIME_FIELDS)
+
+
+def network_without_run_time(network: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the plain-data ``network`` with each run-time value replaced by
+    :data:`RUN_TIME_MARK` (a zero kept where zero is structure): what decides the code."""
+    out = copy.deepcopy(network)
+
+    def walk(node: Any, path: str) -> None:
+        for key, value in node.items():
+            here = f"{path}.{key}" if path else key
+            field = _network_field(here)
+            if isinstance(value, dict):
+                walk(value, here)
+            elif field is not None and value is not None and not (
+                    field.zero_is_structure and _is_zero(value)):
+                node[key] = RUN_TIME_MARK
+
+    walk(out, "")
+    return out
+
+
+def network_structure(network: Any) -> dict[str, Any]:
+    """:func:`network_without_run_time` of a ``NetworkSpec``: the network's part of a model's
+    structure."""
+    return network_without_run_time(network.model_dump(mode="json"))
+
+
+def _is_zero(value: Any) -> bool:
+    """A plain-data field value (``"0 nS"``, ``0.0``) that is zero."""
+    text = str(value).strip().split()[0] if str(value).strip() else ""
+    try:
+        return float(text) == 0.0
+    except ValueError:
+        return False
 
 
 def without_run_time(experiment: dict[str, Any], layout: bool = False) -> dict[str, Any]:

@@ -23,7 +23,7 @@ import yaml
 from allonet import provenance
 from allonet.errors import SpecError, UserError
 from allonet.spec import load_experiment
-from allonet.spec.runtime import is_run_time, without_run_time
+from allonet.spec.runtime import is_run_time, network_without_run_time, without_run_time
 from allonet.sweep import state
 from allonet.sweep.design import DESIGN_VERSION, SampledDesign, expand
 from allonet.sweep.spec import SweepSpec, experiment_path
@@ -148,7 +148,8 @@ def _group_of(experiment: Path, overrides: list[str], index: int, sweep_file: Pa
 
 
 def _structure_hash(resolved: dict[str, Any]) -> str:
-    return _hash(dict(resolved, experiment=without_run_time(resolved["experiment"])))[:12]
+    return _hash(dict(resolved, experiment=without_run_time(resolved["experiment"]),
+                      network=network_without_run_time(resolved["network"])))[:12]
 
 
 def _hash(data: Any) -> str:

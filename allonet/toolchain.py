@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import json
 import os
 import platform
@@ -74,15 +75,22 @@ def compiler() -> str:
     return _version_line(compiler_command())
 
 
-def compile_flags() -> list[str]:
-    """The flags Brian2 asks the compiler for (its ``codegen.cpp`` preferences; Brian2 drops
-    those the compiler does not know when it writes the makefile)."""
-    from brian2 import prefs
+#: The flags allonet compiles standalone code with (Brian2's ``codegen.cpp.extra_compile_args``,
+#: set by the engine before every build; Brian2 drops those the compiler does not know when it
+#: writes the makefile). Brian2 2.11's defaults, with C++17 on 2.10.1 as well.
+COMPILE_FLAGS = ("-w", "-O3", "-ffast-math", "-fno-finite-math-only", "-march=native",
+                 "-std=c++17")
 
-    flags = prefs["codegen.cpp.extra_compile_args"]
-    if flags is None:
-        flags = prefs["codegen.cpp.extra_compile_args_gcc"]
-    return [str(f) for f in flags]
+
+def compile_flags() -> list[str]:
+    """The flags standalone code is compiled with (:data:`COMPILE_FLAGS`)."""
+    return list(COMPILE_FLAGS)
+
+
+@functools.cache
+def brian2_version() -> str:
+    """The installed Brian2's version, without importing it (1.7 s)."""
+    return importlib.metadata.version("brian2")
 
 
 def identity() -> dict[str, object]:

@@ -1,37 +1,57 @@
-"""Parse quantities written as text ("10 ms", "0.5 nS", "100 nM", "5 Hz") into Brian2 quantities.
+"""Parse quantities written as text ("10 ms", "0.5 nS", "100 nM", "5 Hz"): to SI floats, or to
+Brian2 quantities for building models.
 
-Concentrations are kept as plain floats in nM throughout allonet (see :func:`to_nM`), because Hill
-terms raise them to non-integer powers, which dimensioned quantities cannot do.
+Units are Brian2's (every prefix, names and symbols) plus the clock units min, h, day and d,
+read from ``unit_table.json`` (written from Brian2 by ``tools/unit_table.py`` and checked
+against it by the tests), so that loading specs and running a cached binary need not import
+Brian2 (1.7 s). Concentrations are kept as plain floats in nM throughout allonet (see
+:func:`to_nM`), because Hill terms raise them to non-integer powers, which dimensioned
+quantities cannot do.
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
+import json
 import re
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import brian2 as b2
-from brian2.units.fundamentalunits import DimensionMismatchError, get_dimensions
+if TYPE_CHECKING:
+    import brian2 as b2
 
-#: Clock units Brian2 does not define (protocols span hours and days).
-_CLOCK_UNITS: dict[str, b2.Quantity] = {
-    "min": 60 * b2.second, "h": 3600 * b2.second, "day": 86400 * b2.second,
-    "d": 86400 * b2.second,
-}
+#: Exponents of metre, kilogram, second, ampere, kelvin, mole and candela.
+Dimension = tuple[float, ...]
 #: Shown when a unit is unknown and nothing known is close to it.
 _EXAMPLES = "ms, mV, nS, pA, pF, Mohm, Hz, nM, min, h"
 #: ``<number> <unit>``: the one pattern of a quantity written as text (the unit may be absent).
 _PATTERN = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-zµ]*)\s*$")
+_TABLE = Path(__file__).with_name("unit_table.json")
+_NONE: Dimension = (0.0,) * 7
+_BASE_SYMBOLS = ("m", "kg", "s", "A", "K", "mol", "cd")
+
+
+@functools.cache
+def unit_table() -> dict[str, tuple[float, Dimension]]:
+    """Every unit a spec may write: name -> (value in SI units, dimension)."""
+    return {name: (value, tuple(dims))
+            for name, (value, dims) in json.loads(_TABLE.read_text()).items()}
+
+
+def _dimension(unit: str) -> Dimension:
+    return unit_table()[unit][1]
+
 
 #: Named dimensions a spec field may require, with an example for error messages.
-DIMENSIONS: dict[str, tuple[b2.Quantity, str]] = {
-    "time": (b2.second, "a time such as '10 ms'"),
-    "voltage": (b2.volt, "a voltage such as '-70 mV'"),
-    "conductance": (b2.siemens, "a conductance such as '0.5 nS'"),
-    "current": (b2.amp, "a current such as '50 pA'"),
-    "capacitance": (b2.farad, "a capacitance such as '250 pF'"),
-    "rate": (b2.Hz, "a rate such as '5 Hz'"),
-    "concentration": (b2.molar, "a concentration such as '100 nM'"),
+DIMENSIONS: dict[str, tuple[Dimension, str]] = {
+    "time": (_dimension("second"), "a time such as '10 ms'"),
+    "voltage": (_dimension("volt"), "a voltage such as '-70 mV'"),
+    "conductance": (_dimension("siemens"), "a conductance such as '0.5 nS'"),
+    "current": (_dimension("amp"), "a current such as '50 pA'"),
+    "capacitance": (_dimension("farad"), "a capacitance such as '250 pF'"),
+    "rate": (_dimension("hertz"), "a rate such as '5 Hz'"),
+    "concentration": (_dimension("molar"), "a concentration such as '100 nM'"),
 }
 
 
@@ -50,63 +70,64 @@ def split_quantity(value: object) -> tuple[float, str] | None:
     return (float(match.group(1)), match.group(2)) if match else None
 
 
-def parse_quantity(text: str | float | int) -> b2.Quantity:
-    """Parse ``"<number> <unit>"`` into a Brian2 quantity; a bare number is dimensionless."""
+def parse_si(text: str | float | int) -> tuple[float, Dimension]:
+    """Parse ``"<number> <unit>"`` into its value in SI units and its dimension; a bare number
+    is dimensionless."""
     if isinstance(text, bool):
         raise UnitParseError("expected a number with a unit, got a boolean")
     if isinstance(text, int | float):
-        return b2.Quantity(float(text))
+        return float(text), _NONE
     split = split_quantity(str(text))
     if split is None:
         raise UnitParseError(f"cannot parse {text!r} as '<number> <unit>'")
     number, unit = split[0], split[1].replace("µ", "u")
     if not unit:
-        return b2.Quantity(number)
-    units = _unit_namespace()
+        return number, _NONE
+    units = unit_table()
     if unit not in units:
         close = difflib.get_close_matches(unit, units, n=4)
         hint = f"did you mean {', '.join(close)}?" if close else f"e.g. {_EXAMPLES}"
         raise UnitParseError(f"unknown unit {unit!r} (Brian2's units and min, h, day); {hint}")
-    return number * units[unit]
+    scale, dimension = units[unit]
+    return number * scale, dimension
 
 
-@functools.cache
-def _unit_namespace() -> dict[str, b2.Quantity]:
-    """Every unit Brian2 knows, by name (``nsiemens``, ``nmolar``) and by symbol (``nS``,
-    ``nM``, ``s``), plus :data:`_CLOCK_UNITS`."""
-    from brian2.core.namespace import DEFAULT_UNITS
-    from brian2.units import allunits
-    from brian2.units.fundamentalunits import Unit
+def parse_quantity(text: str | float | int) -> b2.Quantity:
+    """Parse ``"<number> <unit>"`` into a Brian2 quantity; a bare number is dimensionless."""
+    import brian2 as b2
+    from brian2.units.fundamentalunits import get_or_create_dimension
 
-    named = {k: v for k, v in vars(allunits).items() if isinstance(v, Unit)} | DEFAULT_UNITS
-    by_symbol = {unit.dispname: unit for unit in named.values()}
-    return by_symbol | named | _CLOCK_UNITS
+    value, dimension = parse_si(text)
+    return b2.Quantity(value, dim=get_or_create_dimension(dimension))
 
 
-def parse_dimensioned(text: str | float | int, dimension: str) -> b2.Quantity:
-    """Parse ``text`` and check it has ``dimension`` (a key of :data:`DIMENSIONS`)."""
+def parse_dimensioned(text: str | float | int, dimension: str) -> float:
+    """Parse ``text``, check it has ``dimension`` (a key of :data:`DIMENSIONS`) and return its
+    value in SI units."""
     reference, example = DIMENSIONS[dimension]
     if isinstance(text, int | float) and not isinstance(text, bool):
         raise UnitParseError(f"a bare number has no unit; expected {example}")
-    quantity = parse_quantity(text)
-    if not quantity.has_same_dimensions(reference):
-        raise UnitParseError(f"{_describe_dimension(quantity)}, expected {example}")
-    return quantity
+    value, found = parse_si(text)
+    if found != reference:
+        raise UnitParseError(f"{_describe_dimension(found)}, expected {example}")
+    return value
 
 
-def _describe_dimension(quantity: b2.Quantity) -> str:
-    if quantity.is_dimensionless:
+def _describe_dimension(dimension: Dimension) -> str:
+    if dimension == _NONE:
         return "has no unit"
     for name, (reference, _) in DIMENSIONS.items():
-        if quantity.has_same_dimensions(reference):
+        if dimension == reference:
             return f"is a {name}"
-    return f"has dimension {get_dimensions(quantity)!s}"
+    text = " ".join(symbol if power == 1 else f"{symbol}^{power:g}"
+                    for symbol, power in zip(_BASE_SYMBOLS, dimension, strict=True) if power)
+    return f"has dimension {text}"
 
 
 def to_nM(text: str | float) -> float:
     """Concentration text ("100 nM", "0.3 uM") as a float in nM; must be ≥ 0."""
-    quantity = parse_dimensioned(text, "concentration")
-    value = float(f"{float(quantity / b2.nmolar):.12g}")  # drop unit-scaling round-off
+    value = parse_dimensioned(text, "concentration") / unit_table()["nmolar"][0]
+    value = float(f"{value:.12g}")  # drop unit-scaling round-off
     if value < 0:
         raise UnitParseError("concentration must be ≥ 0 nM")
     return value
@@ -114,21 +135,15 @@ def to_nM(text: str | float) -> float:
 
 def to_seconds(text: str | float) -> float:
     """Time text ("10 ms", "2 h") as a float in seconds."""
-    return float(parse_dimensioned(text, "time") / b2.second)
+    return parse_dimensioned(text, "time")
 
 
 def to_hz(text: str | float) -> float:
     """Rate text ("20 Hz") as a float in Hz."""
-    return float(parse_dimensioned(text, "rate") / b2.Hz)
-
-
-def format_quantity(quantity: b2.Quantity) -> str:
-    """Inverse of :func:`parse_quantity` for reporting (Brian2's own best-unit string)."""
-    return str(quantity)
+    return parse_dimensioned(text, "rate")
 
 
 __all__ = [
-    "DIMENSIONS", "DimensionMismatchError", "UnitParseError", "format_quantity",
-    "parse_dimensioned",
-    "parse_quantity", "split_quantity", "to_nM", "to_seconds",
+    "DIMENSIONS", "UnitParseError", "parse_dimensioned", "parse_quantity", "parse_si",
+    "split_quantity", "to_hz", "to_nM", "to_seconds", "unit_table",
 ]

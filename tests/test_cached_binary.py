@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +58,19 @@ def test_direct_run_gives_the_datasets_of_a_brian2_build(full_and_direct):
     assert full.data.keys() == direct.data.keys()
     for key, value in full.data.items():
         np.testing.assert_array_equal(value, direct.data[key], err_msg=key)
+
+
+def test_direct_run_does_not_import_brian2(full_and_direct, tmp_path):
+    """A run of a cached binary from the shell loads specs, runs the binary and writes its run
+    file without Brian2 (whose import alone takes ~1.7 s)."""
+    out = tmp_path / "direct.h5"
+    args = ["run", str(IPSC_SPEC), "-o", str(out), "--device", "standalone", "-q",
+            "--no-figure", *RUN_TIME]
+    code = ("import sys; from allonet.cli import main; "
+            f"assert main({args!r}) == 0; "
+            "assert 'brian2' not in sys.modules, 'brian2 was imported'")
+    subprocess.run([sys.executable, "-c", code], check=True)
+    assert read_run(out).attrs["build"]["direct"] is True
 
 
 def test_only_run_time_values_share_a_layout(full_and_direct, ipsc_runs):

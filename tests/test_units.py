@@ -5,7 +5,15 @@ from __future__ import annotations
 import brian2 as b2
 import pytest
 
-from allonet.units import UnitParseError, parse_dimensioned, parse_quantity, to_nM, to_seconds
+from allonet.units import (
+    UnitParseError,
+    parse_dimensioned,
+    parse_quantity,
+    to_nM,
+    to_seconds,
+    unit_table,
+)
+from conftest import REPO
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -51,3 +59,29 @@ def test_unknown_unit_suggests_close_ones():
         parse_quantity("3 nz")
     with pytest.raises(UnitParseError, match=r"unknown unit 'qqq'.*e\.g\. ms, mV"):
         parse_quantity("3 qqq")
+
+
+def test_unit_table_is_brian2s_namespace():
+    """allonet parses specs without importing Brian2, from a table of Brian2's units: it must be
+    the installed Brian2's (regenerate with ``python tools/unit_table.py``)."""
+    import json
+    import sys
+
+    sys.path.insert(0, str(REPO / "tools"))
+    try:
+        from unit_table import brian2_units
+    finally:
+        sys.path.remove(str(REPO / "tools"))
+    assert {k: (v, tuple(d)) for k, (v, d) in brian2_units().items()} == unit_table()
+    assert json.loads((REPO / "allonet" / "unit_table.json").read_text()).keys() == \
+        unit_table().keys()
+
+
+def test_parsing_specs_imports_no_brian2():
+    import subprocess
+    import sys
+
+    code = ("import sys; from allonet.spec import load_experiment; "
+            "load_experiment('experiments/fear_extinction.yaml'); "
+            "assert 'brian2' not in sys.modules, 'brian2 imported'")
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)

@@ -8,7 +8,6 @@ Times in seconds, frequencies in Hz. The population rate is the spike count of a
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import welch
 
 #: Antonoudiou et al. 2022 (Biol Psychiatry 91:283): ALLO raises BLA 6-12 Hz theta via delta-GABA-A
 THETA_BAND_HZ = (6.0, 12.0)
@@ -29,6 +28,9 @@ def rate_spectrum(rate: np.ndarray, bin_s: float = 1e-3, segment_s: float = 1.0
     """Frequencies (Hz) and power spectral density (Hz^2/Hz) of a population rate; the mean is
     removed and segments are ``segment_s`` long (at most the whole signal)."""
     per_segment = min(len(rate), int(round(segment_s / bin_s)))
+    # imported here: scipy.signal takes ~0.9 s to import, and most runs have no LFP
+    from scipy.signal import welch
+
     return welch(rate - rate.mean(), fs=1.0 / bin_s, nperseg=per_segment)
 
 

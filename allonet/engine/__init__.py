@@ -12,7 +12,6 @@ import hashlib
 import json
 from typing import Any
 
-import brian2 as b2
 import numpy as np
 
 from allonet import toolchain
@@ -31,7 +30,7 @@ def structure_hash(structure: dict[str, Any]) -> str:
     """Stable hash of everything that changes generated code (not run-time values) or the
     binary compiled from it (Brian2's version, the compiler, its flags and the CPU: see
     :func:`allonet.toolchain.key`)."""
-    payload = dict(structure, brian2=b2.__version__, toolchain=toolchain.key())
+    payload = dict(structure, brian2=toolchain.brian2_version(), toolchain=toolchain.key())
     text = json.dumps(payload, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

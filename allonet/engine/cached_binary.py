@@ -28,12 +28,15 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import brian2 as b2
 import numpy as np
 
 import allonet
+from allonet import toolchain
+
+if TYPE_CHECKING:
+    import brian2 as b2
 
 #: Plain recorded arrays, ``{monitor key: {variable: array}}``, in SI units; StateMonitor
 #: variables are (recorded cells, samples), as Brian2's monitors show them.
@@ -64,8 +67,9 @@ def _source_digest() -> str:
 def layout_key(structure_hash: str, fixed: Mapping[str, Any]) -> str:
     """Key of a run layout: the structure, every fixed (non-run-time) input of the model, the
     Brian2 version and allonet's source."""
-    text = json.dumps({"structure": structure_hash, "fixed": fixed, "brian2": b2.__version__,
-                       "allonet": _source_digest()}, sort_keys=True, default=str)
+    text = json.dumps({"structure": structure_hash, "fixed": fixed,
+                       "brian2": toolchain.brian2_version(), "allonet": _source_digest()},
+                      sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
@@ -76,6 +80,8 @@ def recorded_variables(monitor: b2.BrianObject) -> list[str]:
 
 
 def _is_state(monitor: b2.BrianObject, name: str) -> bool:
+    import brian2 as b2
+
     return isinstance(monitor, b2.StateMonitor) and name != "t"
 
 
@@ -164,6 +170,8 @@ def _layout_path(project: Path, key: str) -> Path:
 def output_layout(monitors: Mapping[str, b2.BrianObject]) -> dict[str, dict[str, Any]]:
     """Result file, dtype and column count (StateMonitor variables) of every recorded variable,
     on the cpp_standalone device."""
+    import brian2 as b2
+
     device = b2.get_device()
     outputs: dict[str, dict[str, Any]] = {}
     for mkey, mon in monitors.items():
@@ -182,11 +190,16 @@ def make_layout(args: Mapping[str, b2.TimedArray], parameters: list[str],
     protocol input name) to the TimedArray it sets; ``parameters`` are the Brian2 names of its
     run-time scalar values (:func:`allonet.model.parameters.run_time_values`); ``outputs`` is
     :func:`output_layout` of the monitors; ``state`` is :func:`binary_state` taken right after
-    the build."""
+    the build. It keeps the environment Brian2 runs the binary in, so that direct runs need
+    not import Brian2."""
     arguments = [{"source": source, "name": name,
                   "dtype": np.dtype(ta.values.dtype).str, "shape": list(ta.values.shape)}
                  for (source, ta), name in zip(args.items(), run_time_names(args), strict=True)]
-    return state | {"args": arguments, "parameters": sorted(parameters), "outputs": outputs}
+    import brian2 as b2
+
+    environment = dict(b2.prefs.devices.cpp_standalone.run_environment_variables)
+    return state | {"args": arguments, "parameters": sorted(parameters),
+                    "environment": environment, "outputs": outputs}
 
 
 def store_layout(project: Path, key: str, layout: dict[str, Any]) -> None:
@@ -217,7 +230,8 @@ def is_current(project: Path, layout: Mapping[str, Any]) -> bool:
     state = binary_state(project, run_time_names_of(layout))
     return (all(layout.get(k) == v for k, v in state.items())
             and isinstance(layout.get("outputs"), dict)
-            and isinstance(layout.get("parameters"), list))
+            and isinstance(layout.get("parameters"), list)
+            and isinstance(layout.get("environment"), dict))
 
 
 def read_results(results: Path, outputs: Mapping[str, Any]) -> Recording:
@@ -265,8 +279,7 @@ def run_binary(project: Path, layout: Mapping[str, Any], values: Mapping[str, np
             array.tofile(path)
             command.append(f"{arg['name']}={path}")
         command += parameter_arguments(layout["parameters"], parameters)
-        env = dict(os.environ) | dict(b2.prefs.devices.cpp_standalone.run_environment_variables)
-        env |= dict(environment)
+        env = dict(os.environ) | dict(layout["environment"]) | dict(environment)
         with static_arrays_lock(project, shared=True), tempfile.TemporaryFile("w+") as errors:
             proc = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE,
                                     stderr=errors, text=True)

@@ -16,6 +16,7 @@ cached binary directly (:mod:`allonet.engine.cached_binary`); spikes are the sam
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import shutil
@@ -23,8 +24,8 @@ import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import brian2 as b2
 import numpy as np
 from filelock import FileLock
 
@@ -49,6 +50,9 @@ from allonet.engine.cached_binary import (
 from allonet.engine.job import BuildRecord, Job
 from allonet.progress import watch_compile
 
+if TYPE_CHECKING:
+    import brian2 as b2
+
 #: Environment variable that, set to ``0``, makes every standalone run build its model in Brian2
 #: (the run layout is still recorded); for debugging and for tests of the direct path.
 DIRECT_VARIABLE = "ALLONET_DIRECT"
@@ -71,15 +75,24 @@ def _stable_clock_hash(clock: b2.Clock) -> int:
     return object.__hash__(clock) if name is None else zlib.crc32(name.encode())
 
 
-# Brian2 keeps clocks in sets and writes their code in set order; identity hashes make that order
-# (and so the generated code) differ between processes. Hashing by name makes it reproducible,
-# so identical models give identical code and reuse their compiled binary. It patches the class,
-# at import, because the clocks in those sets include Brian2's own defaultclock (made when brian2
-# is imported) and the clocks its objects make: a Clock subclass of allonet's would not reach them.
-b2.Clock.__hash__ = _stable_clock_hash
+@functools.cache
+def _brian2():
+    """Brian2, imported on first use (1.7 s: a direct run of a cached binary does without it) and
+    prepared for allonet's builds."""
+    import brian2 as b2
+
+    # Brian2 keeps clocks in sets and writes their code in set order; identity hashes make that
+    # order (and so the generated code) differ between processes. Hashing by name makes it
+    # reproducible, so identical models give identical code and reuse their compiled binary. It
+    # patches the class because the clocks in those sets include Brian2's own defaultclock and
+    # the clocks its objects make: a Clock subclass of allonet's would not reach them.
+    b2.Clock.__hash__ = _stable_clock_hash
+    return b2
 
 
 def _configure_common(dt: float) -> None:
+    b2 = _brian2()
+    b2.prefs.codegen.cpp.extra_compile_args_gcc = toolchain.compile_flags()
     b2.prefs.codegen.runtime.cython.cache_dir = str(cache.cython_dir())
     b2.defaultclock.dt = dt * b2.second
     b2.prefs.logging.console_log_level = "WARNING"
@@ -88,6 +101,7 @@ def _configure_common(dt: float) -> None:
 def _run_runtime(job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]]:
     factory, collect, conditions = job.factory, job.collect, job.conditions
     duration, dt, seed, progress = job.duration, job.dt, job.seed, job.progress
+    b2 = _brian2()
     b2.set_device("runtime")
     b2.prefs.codegen.target = "cython"
     _configure_common(dt)
@@ -178,6 +192,7 @@ def _run_standalone(job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]
                            job.parameters)
     # Generated code embeds defaultclock's value at device initialisation: make it the model's
     # dt in every process, whatever ran before, so identical models give identical code.
+    b2 = _brian2()
     b2.set_device("runtime")
     b2.defaultclock.dt = dt * b2.second
     b2.device.reinit()

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import brian2 as b2
 import numpy as np
 
 from allonet.engine.cached_binary import Recording
-from allonet.model import Model
 from allonet.progress import Progress
+
+if TYPE_CHECKING:
+    import brian2 as b2
+
+    from allonet.model import Model
 
 #: Builds the model from its drug arrays (drug key -> (n_samples, n_regions) in nM, as
 #: :attr:`Condition.drugs`) and returns it with its monitors.
-ModelFactory = Callable[[Mapping[str, np.ndarray]], tuple[Model, dict[str, b2.BrianObject]]]
+ModelFactory = Callable[[Mapping[str, np.ndarray]], "tuple[Model, dict[str, b2.BrianObject]]"]
 #: Turns the recorded arrays of one run (:data:`allonet.engine.cached_binary.Recording`) into
 #: results.
 Collector = Callable[[Recording], dict[str, np.ndarray]]

@@ -18,6 +18,7 @@ from brian2.input.binomial import BinomialFunction
 from allonet.errors import SpecError
 from allonet.model import equations as eq
 from allonet.model import synthesis as synth
+from allonet.model.equations import PLASTICITY_GATE
 from allonet.model.neurons import membrane_equations, neuron_model
 from allonet.model.parameters import base_rate_array, plasticity_constants, run_time_values
 from allonet.model.synapses import SYNAPSE_MODELS
@@ -27,8 +28,6 @@ from allonet.spec.network import NetworkSpec, Population, Projection, received_s
 from allonet.units import parse_quantity
 
 _NONLINEAR_SAFE = {"euler", "heun", "rk2", "rk4"}
-#: name of the TimedArray (0/1) that gates coincidence plasticity; constant 1 if not given
-PLASTICITY_GATE = "plasticity_gate"
 
 
 @dataclass

@@ -22,6 +22,8 @@ from allonet.model.synthesis import LINK_VARIABLE
 from allonet.pharmacology import DRUGS, Drug, Effect, brian_expression
 from allonet.pharmacology.receptor_plasticity import STATE_ARRAYS, insensitive_mix, tonic_scale
 
+#: name of the TimedArray (0/1) that gates coincidence plasticity; constant 1 if not given
+PLASTICITY_GATE = "plasticity_gate"
 
 def drug_equations(per_neuron: bool = False) -> str:
     """Drug state: every drug's sensitivity parameters and the factors the drug update sets.
@@ -184,7 +186,7 @@ def coincidence_on_pre(role: str, channel: str, context_depression: bool = False
         weight = "w_ctx_post"
     lines = head + [
         "paired = 1.0*(abs(t_cs_post - t_ctx_post) < window)",
-        "gate = plasticity_gate(t)",
+        f"gate = {PLASTICITY_GATE}(t)",
     ]
     for w in (weight,) if synapse_specific else ("w_cs_post", "w_ctx_post"):
         lines.append(

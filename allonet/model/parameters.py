@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from allonet.model.neurons import neuron_model
 from allonet.model.synapses import peak_normalisation
 from allonet.spec.network import NetworkSpec, Population, Projection, received_synapses
-from allonet.units import parse_quantity, to_nM
+from allonet.units import parse_si, to_nM
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def base_rate_array(input_name: str) -> str:
 
 
 def _si(text: str) -> float:
-    return float(parse_quantity(text))
+    return parse_si(text)[0]
 
 
 def run_time_parameters(spec: NetworkSpec) -> list[Parameter]:

@@ -14,12 +14,15 @@ Units: times in s and rates in Hz of the simulation clock, concentrations in nM.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import brian2 as b2
 import numpy as np
 
 from allonet.pharmacology import brian_expression
 from allonet.pharmacology.synthesis import synthesis_rate
+
+if TYPE_CHECKING:
+    import brian2 as b2
 
 SYNTHESIS_GROUP = "allo_synthesis"
 #: TimedArray name of the stress intensity (1) on the simulation clock
@@ -83,6 +86,8 @@ def synthesis_group(regions: list[str], synthesis: dict[str, RegionSynthesis],
     region, not per synthesising region, keeps every constant an array of at least two values
     in networks of several regions, which Brian2's standalone device stores as data (a single
     value would be written into the code, recompiling it for every finasteride level)."""
+    import brian2 as b2
+
     group = b2.NeuronGroup(len(regions), synthesis_equations(STRESS_ARRAY in namespace),
                            method="exponential_euler", namespace=dict(namespace),
                            name=SYNTHESIS_GROUP)
@@ -104,6 +109,8 @@ def rate_synapses(region_index: int, synthesis: RegionSynthesis, groups: dict[st
                   target: b2.NeuronGroup) -> list[b2.Synapses]:
     """Synapses from every listed population onto its region's neuron of ``target``; each spike
     adds ``1/(N * rate_window)`` Hz to ``syn_rate`` (N: the listed populations' total size)."""
+    import brian2 as b2
+
     total = sum(len(groups[p]) for p in synthesis.populations)
     out = []
     for pop in synthesis.populations:
@@ -126,6 +133,8 @@ def concentration_synapses(synthesis: b2.NeuronGroup, group: b2.NeuronGroup, nam
     step) reads the excess of the previous step's start, 0.1 ms earlier, which is what the run
     file records (from ``group.allo_syn`` itself)."""
     n = len(group)
+    import brian2 as b2
+
     copy = b2.Synapses(synthesis, group, model="allo_syn_post = allo_syn_pre : 1 (summed)",
                        name=f"{SYNTHESIS_GROUP}_to_{name}")
     copy.connect(i=np.full(n, region_index), j=np.arange(n))
@@ -136,6 +145,8 @@ def add_glutamate_drive(group: b2.NeuronGroup, name: str, drive: GlutamateDrive)
     """Stress-gated Poisson excitation: every time step each neuron of ``group`` receives
     ``poisson(n * rate * stress_level(t) * dt)`` events of ``weight`` on channel ``synapse``."""
     n = len(group)
+    import brian2 as b2
+
     group.stress_weight = np.full(n, drive.weight) * b2.siemens
     group.stress_events = np.full(n, drive.n * drive.rate * float(b2.defaultclock.dt))
     group.run_regularly(

@@ -10,14 +10,13 @@ alone: mean rates, band power and band fraction of population rates and of the L
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import brian2 as b2
 import numpy as np
 
 from allonet.analysis.fear import baseline_rates
 from allonet.analysis.oscillations import band_powers, population_rate
 from allonet.engine import Condition, run_conditions
-from allonet.model import Model, build_model
 from allonet.model.parameters import run_time_values
 from allonet.pharmacology import chosen_profiles, profile_structure
 from allonet.progress import Progress
@@ -37,6 +36,11 @@ from allonet.spec.runtime import network_structure
 from allonet.store import Column, RunData
 from allonet.units import to_hz, to_seconds
 
+if TYPE_CHECKING:
+    import brian2 as b2
+
+    from allonet.model import Model
+
 #: name of the LFP proxy's sampling clock (a fixed name keeps generated code identical)
 LFP_CLOCK = "lfp_clock"
 
@@ -54,6 +58,8 @@ def run(specs: ResolvedSpecs, device: str,
                         | ({} if lfp is None else {"lfp": _lfp_record(lfp)}))
 
     def factory(concentrations: Mapping[str, np.ndarray]):
+        from allonet.model import build_model
+
         model = build_model(net, concentrations, sample_dt, profiles)
         return model, recorder.monitors(model)
 
@@ -90,6 +96,8 @@ def _lfp_record(lfp: LfpProxy) -> Record:
     ``lfp/<channel>``, the sum over the sampled cells of |I_channel| (A)."""
 
     def monitor(model: Model) -> b2.StateMonitor:
+        import brian2 as b2
+
         clock = b2.Clock(to_seconds(lfp.interval) * b2.second, name=LFP_CLOCK)
         return b2.StateMonitor(model.groups[lfp.population], [f"I_{ch}" for ch in lfp.channels],
                                record=np.arange(lfp.cells), clock=clock, name="lfp_currents")

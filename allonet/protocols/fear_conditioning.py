@@ -8,8 +8,8 @@ the coincidence weights of every plastic population are sampled every ``weight_s
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
-import brian2 as b2
 import numpy as np
 
 from allonet.analysis.fear import (
@@ -27,8 +27,7 @@ from allonet.analysis.fear import (
 from allonet.analysis.stress import STRESS_UNITS, allo_peaks, stress_response
 from allonet.engine import Condition, run_conditions
 from allonet.errors import SpecError
-from allonet.model import Model, build_model
-from allonet.model.builder import PLASTICITY_GATE
+from allonet.model.equations import PLASTICITY_GATE
 from allonet.model.parameters import run_time_values
 from allonet.model.synthesis import (
     LINK_VARIABLE,
@@ -61,6 +60,11 @@ from allonet.spec.network import NetworkSpec
 from allonet.spec.runtime import network_structure
 from allonet.store import Column, RunData
 from allonet.units import parse_quantity, to_hz, to_nM, to_seconds
+
+if TYPE_CHECKING:
+    import brian2 as b2
+
+    from allonet.model import Model
 
 #: simulation time (s) -> biological time (h)
 BioClock = Callable[[np.ndarray], np.ndarray]
@@ -200,6 +204,10 @@ def run(specs: ResolvedSpecs, device: str,
                            for p in plastic})
 
     def factory(concentrations: Mapping[str, np.ndarray]):
+        import brian2 as b2
+
+        from allonet.model import build_model
+
         timed = {name: b2.TimedArray(values * (b2.Hz if name.startswith("rate_") else 1),
                                      dt=resolution * b2.second, name=name)
                  for name, values in inputs.items()}
@@ -240,6 +248,8 @@ def _synthesis_record(specs: ResolvedSpecs, region: str) -> Record:
     reader = next(n for n, p in specs.network.populations.items() if p.region == region)
 
     def monitor(model: Model) -> b2.StateMonitor:
+        import brian2 as b2
+
         return b2.StateMonitor(model.groups[reader], LINK_VARIABLE, record=[0],
                                clock=model.drug_clock, when="start", order=-1,
                                name=f"{SYNTHESIS_GROUP}_{region}")
@@ -252,6 +262,8 @@ def _weight_record(population: str, n: int) -> Record:
     event: ``<population>/w_t`` (s) and ``<population>/w_cs``, ``w_ctx`` (samples, neurons)."""
 
     def monitor(model: Model) -> b2.EventMonitor:
+        import brian2 as b2
+
         return b2.EventMonitor(model.groups[population], "sample", variables=["w_cs", "w_ctx"],
                                name=f"weights_{population}")
 

@@ -10,13 +10,12 @@ convention (outward positive), i.e. ``-I_<synapse>``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import brian2 as b2
 import numpy as np
 
 from allonet.analysis import ipsc_kinetics
 from allonet.engine import Condition, run_conditions
-from allonet.model import Model, build_model
 from allonet.model.parameters import run_time_values
 from allonet.pharmacology import PROFILES, chosen_profiles, decay_factor, profile_structure
 from allonet.pharmacology.receptor_plasticity import STATE_ARRAYS
@@ -29,6 +28,11 @@ from allonet.spec.network import NetworkSpec
 from allonet.spec.runtime import network_structure
 from allonet.store import Column, RunData
 from allonet.units import to_nM, to_seconds
+
+if TYPE_CHECKING:
+    import brian2 as b2
+
+    from allonet.model import Model
 
 SWEPT, SWEPT_COLUMN = IpscDoseResponse.swept_drug, IpscDoseResponse.swept_column
 
@@ -76,6 +80,8 @@ def run(specs: ResolvedSpecs, device: str,
                          "spikes": spike_record(proto.input, name="spikes_input")})
 
     def factory(drugs: Mapping[str, np.ndarray]):
+        from allonet.model import build_model
+
         model = build_model(net, drugs, sample_dt=duration, profiles=profiles,
                             per_neuron_drugs=frozenset({proto.target}))
         set_profiles(model.groups[proto.target], proto.profiles)
@@ -97,6 +103,8 @@ def _clamp_record(target: str, synapse: str) -> Record:
     positive): ``I_clamp`` (A, cells x samples) and its sample times ``t`` (s)."""
 
     def monitor(model: Model) -> b2.StateMonitor:
+        import brian2 as b2
+
         return b2.StateMonitor(model.groups[target], f"I_{synapse}", record=True,
                                name="trace_clamp")
 

@@ -13,16 +13,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import brian2 as b2
 import numpy as np
 
 from allonet.engine import Recording
-from allonet.model import Model
 from allonet.pharmacology import DRUGS
 from allonet.pharmacology.receptor_plasticity import STATE_ARRAYS
 from allonet.spec import ResolvedSpecs
 from allonet.store import Column
+
+if TYPE_CHECKING:
+    import brian2 as b2
+
+    from allonet.model import Model
 
 
 @dataclass(frozen=True)
@@ -56,9 +60,13 @@ class Recorder:
 def spike_record(group: str, name: str | None = None) -> Record:
     """Spikes of ``group`` (a population or an input) as ``<group>/t`` (s) and ``<group>/i``;
     the monitor is named ``name`` (default ``spikes_<group>``)."""
-    return Record(
-        lambda model: b2.SpikeMonitor(model.groups[group], name=name or f"spikes_{group}"),
-        lambda rec: {f"{group}/t": rec["t"], f"{group}/i": rec["i"]})
+
+    def monitor(model: Model) -> b2.SpikeMonitor:
+        import brian2 as b2
+
+        return b2.SpikeMonitor(model.groups[group], name=name or f"spikes_{group}")
+
+    return Record(monitor, lambda rec: {f"{group}/t": rec["t"], f"{group}/i": rec["i"]})
 
 
 def spike_records(populations: Iterable[str]) -> dict[str, Record]:

@@ -81,7 +81,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from allonet.plotting import FIGURES, save
     from allonet.resources import parse_memory
     from allonet.runner import run_experiment
 
@@ -95,7 +94,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     print(readout_table(result.run))
     print(f"run file: {result.path}")
     kind = result.run.spec["experiment"]["protocol"]["kind"]
-    if not args.no_figure and kind in FIGURES:
+    if args.no_figure:
+        return 0
+    from allonet.plotting import FIGURES, save  # Matplotlib: 0.5 s, only to draw
+
+    if kind in FIGURES:
         paths = save(FIGURES[kind](result.run), result.path.with_suffix(""))
         print("figure: " + ", ".join(str(p) for p in paths))
     return 0

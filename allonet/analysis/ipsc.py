@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import curve_fit
 
 
 @dataclass(frozen=True)
@@ -64,6 +63,8 @@ def _fit_tail(t: np.ndarray, y: np.ndarray, floor: float) -> tuple[float, float]
     t_tail, y_tail = t[:end] - t[0], y[:end]
     slope, intercept = np.polyfit(t_tail, np.log(y_tail), 1)
     guess = (float(np.exp(intercept)), -1.0 / slope if slope < 0 else t_tail[-1])
+    from scipy.optimize import curve_fit  # 0.5 s to import: only when a fit is made
+
     (amplitude, tau), _ = curve_fit(lambda s, a, k: a * np.exp(-s / k), t_tail, y_tail, p0=guess,
                                     maxfev=5000)
     fitted = amplitude * np.exp(-t_tail / tau)

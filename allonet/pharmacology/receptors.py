@@ -12,14 +12,16 @@ Sources and tags ([src] stated in the source, [fit] fitted to sourced points, [e
 from __future__ import annotations
 
 import keyword
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from numbers import Number
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import sympy
-from sympy.core.function import Application
+
+if TYPE_CHECKING:
+    import sympy
 
 # --------------------------------------------------------------------------------------------
 # The curve
@@ -34,9 +36,16 @@ def hill_factor(c: Any, emax: Any, ec50: Any, n: Any) -> Any:
     return 1 + (emax - 1) * c**n / (c**n + ec50**n)
 
 
+def _is_sympy(value: Any) -> bool:
+    """Whether ``value`` is a sympy object (sympy, 0.3 s to import, is imported only to write
+    model code: a value cannot be sympy's before)."""
+    sympy = sys.modules.get("sympy")
+    return sympy is not None and isinstance(value, sympy.Basic)
+
+
 def _is_numeric(value: Any) -> bool:
     """True for numbers, numpy arrays and sequences of numbers; False for sympy expressions."""
-    if isinstance(value, sympy.Basic):
+    if _is_sympy(value):
         return False
     return isinstance(value, Number | np.ndarray | np.generic | list | tuple)
 
@@ -62,6 +71,8 @@ def _ones_like(c_nM: Any) -> Any:
     """1 with the shape of ``c_nM``: float or float array for numbers, sympy 1 for symbols."""
     if _is_numeric(c_nM):
         return _as_output(np.ones_like(np.asarray(c_nM, dtype=float)))
+    import sympy
+
     return sympy.Integer(1)
 
 
@@ -270,12 +281,12 @@ def bz_tonic_factor(c_nM: Any, profile: str | BenzodiazepineProfile = "diazepam"
 
 #: Functions whose sympy ``str()`` is also a Brian2 (and C) function name.
 _BRIAN_FUNCTIONS = frozenset({"exp", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh"})
-#: sympy constants whose ``str()`` Brian2 would not understand (``pi`` it knows).
-_FORBIDDEN_ATOMS = (sympy.oo, -sympy.oo, sympy.zoo, sympy.nan, sympy.I, sympy.E)
 
 
 def _symbol_or_number(arg: str, text: str) -> sympy.Expr:
     """A sympy number if ``text`` is numeric, else a real non-negative symbol named ``text``."""
+    import sympy
+
     try:
         number = float(text)
     except ValueError:
@@ -287,9 +298,14 @@ def _symbol_or_number(arg: str, text: str) -> sympy.Expr:
 
 def _check_brian_compatible(expr: sympy.Expr) -> None:
     """ValueError if ``expr`` contains a function or constant that Brian2 would not parse."""
+    import sympy
+    from sympy.core.function import Application
+
+    # sympy constants whose ``str()`` Brian2 would not understand (``pi`` it knows)
+    forbidden = (sympy.oo, -sympy.oo, sympy.zoo, sympy.nan, sympy.I, sympy.E)
     unknown = {type(f).__name__ for f in expr.atoms(Application)} - _BRIAN_FUNCTIONS
-    if unknown or expr.has(*_FORBIDDEN_ATOMS):
-        bad = sorted(unknown) or [str(a) for a in _FORBIDDEN_ATOMS if expr.has(a)]
+    if unknown or expr.has(*forbidden):
+        bad = sorted(unknown) or [str(a) for a in forbidden if expr.has(a)]
         raise ValueError(f"expression {expr} uses {bad}: not available in Brian2 equations")
 
 
@@ -306,6 +322,8 @@ def brian_expression(func: Callable[..., Any], **symbol_names: str) -> str:
     Non-integer rationals become decimals (no integer division in generated C code); functions
     and constants that Brian2 does not know raise ValueError.
     """
+    import sympy
+
     args = {arg: _symbol_or_number(arg, text) for arg, text in symbol_names.items()}
     expr = sympy.sympify(func(**args))
     rationals = {r: sympy.Float(r) for r in expr.atoms(sympy.Rational) if not r.is_Integer}

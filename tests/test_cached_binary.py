@@ -154,3 +154,19 @@ def test_binary_built_for_another_cpu_is_not_reused(tmp_path, monkeypatch):
     assert other["compiled"] is True and other["direct"] is False
     projects = sorted(p.name for p in (tmp_path / "cache" / "standalone").iterdir() if p.is_dir())
     assert projects == sorted([first["structure_hash"], other["structure_hash"]])
+
+
+def test_code_objects_compile_from_the_precompiled_header(full_and_direct):
+    """Every code object was compiled with allonet's make rules (the precompiled header; the
+    array code unoptimised), and the ~60 MB compiled header is gone once the binary is linked."""
+    project = _project(full_and_direct[0])
+    assert (project / toolchain.MAKE_FILE).read_text() == toolchain.MAKE_RULES
+    assert (project / toolchain.PCH_FILE).read_text() == toolchain.PRECOMPILED_HEADER
+    assert not (project / f"{toolchain.PCH_FILE}.gch").exists()
+    log = subprocess.run(["make", "-n", "-B", "-f", "makefile", "-f", toolchain.MAKE_FILE],
+                         cwd=project, capture_output=True, text=True, check=True).stdout
+    compiles = [line for line in log.splitlines() if line.startswith(("g++", "c++", "$(CXX)"))
+                or " -c " in line]
+    objects = [line for line in compiles if "code_objects/" in line and " -c " in line]
+    assert objects and all(f"-include {toolchain.PCH_FILE}" in line for line in objects)
+    assert any("objects.cpp" in line and line.rstrip().count("-O0") for line in compiles)

@@ -197,7 +197,7 @@ def _run_standalone(job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]
     b2.defaultclock.dt = dt * b2.second
     b2.device.reinit()
     b2.set_device("cpp_standalone", directory=str(project), build_on_run=False)
-    b2.prefs.devices.cpp_standalone.extra_make_args_unix = ["-j2"]
+    b2.prefs.devices.cpp_standalone.extra_make_args_unix = toolchain.make_arguments(2)
     try:
         _configure_common(dt)
         template = conditions[0]
@@ -229,9 +229,11 @@ def _run_standalone(job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]
                 binary.unlink()
             stamp = binary.stat().st_mtime_ns if binary.exists() else None
             t0 = time.perf_counter()
+            toolchain.write_build_files(project)
             with watch_compile(project, compiling):
                 b2.device.build(directory=str(project), compile=True, run=False,
                                 with_output=False)
+            toolchain.remove_precompiled_header(project)
             record.build_seconds = time.perf_counter() - t0
             record.compiled = stamp is None or binary.stat().st_mtime_ns != stamp
             record_binary(project)

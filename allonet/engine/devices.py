@@ -30,6 +30,7 @@ import numpy as np
 from filelock import FileLock
 
 from allonet import cache, toolchain
+from allonet.engine import cuda
 from allonet.engine.cached_binary import (
     LAYOUTS,
     REPORT_CODE,
@@ -48,6 +49,7 @@ from allonet.engine.cached_binary import (
     store_layout,
 )
 from allonet.engine.job import BuildRecord, Job
+from allonet.errors import UserError
 from allonet.progress import watch_compile
 
 if TYPE_CHECKING:
@@ -172,15 +174,19 @@ def _fraction_reporter(progress, index: int, total: int, label: str):
                                      f"{label}: {fraction:.0%} simulated")
 
 
-def _run_standalone(job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]]:
+def _run_standalone(job: Job, record: BuildRecord,
+                    gpu: bool = False) -> list[dict[str, np.ndarray]]:
+    """Build (or reuse) the binary and run every condition; ``gpu``: Brian2CUDA's
+    ``cuda_standalone`` (its own project, the seed compiled in, no direct runs: untested on
+    hardware so far, see :mod:`allonet.engine.cuda`)."""
     factory, collect, conditions = job.factory, job.collect, job.conditions
     duration, dt, seed, progress = job.duration, job.dt, job.seed, job.progress
     # Seeding from a sibling reuses its object files: only a sibling of the same toolchain.
-    family = f'{job.structure.get("family", "default")}@{toolchain.key()}'
-    key = None if job.fixed is None else layout_key(record.structure_hash, job.fixed)
+    family = f'{job.structure.get("family", "default")}@{toolchain.key()}' + ("@gpu" * gpu)
+    key = None if job.fixed is None or gpu else layout_key(record.structure_hash, job.fixed)
     record.layout_key = key or ""
     inputs = dict(job.inputs)
-    project = cache.standalone_dir(record.structure_hash)
+    project = cache.standalone_dir(("cuda-" * gpu) + record.structure_hash)
     project.parent.mkdir(parents=True, exist_ok=True)
     record.project_dir = str(project.relative_to(cache.cache_root()))
     _seed_project(project, family)
@@ -196,16 +202,24 @@ def _run_standalone(job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]
     b2.set_device("runtime")
     b2.defaultclock.dt = dt * b2.second
     b2.device.reinit()
-    b2.set_device("cpp_standalone", directory=str(project), build_on_run=False)
-    b2.prefs.devices.cpp_standalone.extra_make_args_unix = toolchain.make_arguments(2)
+    if gpu:
+        import brian2cuda  # noqa: F401  (registers the cuda_standalone device)
+    b2.set_device("cuda_standalone" if gpu else "cpp_standalone", directory=str(project),
+                  build_on_run=False)
+    b2.prefs.devices.cpp_standalone.extra_make_args_unix = (
+        ["-j2"] if gpu else toolchain.make_arguments(2))
     try:
         _configure_common(dt)
+        if gpu:
+            cuda.configure(b2)
         template = conditions[0]
         # Objects of an earlier build in this process keep their names reserved until collected,
         # which would rename (and so recompile) this build's code objects.
         gc.collect()
-        # The seed is read at run time (not compiled in), so seeds share one binary.
-        b2.device.insert_code("main", _SEED_FROM_ENVIRONMENT)
+        if gpu:
+            b2.seed(seed)
+        else:  # the seed is read at run time (not compiled in), so seeds share one binary
+            b2.device.insert_code("main", _SEED_FROM_ENVIRONMENT)
         # Placeholders: the real concentrations arrive as run-time arrays, so the code and the
         # build-time arrays do not depend on them.
         model, monitors = factory({key: np.zeros_like(values)
@@ -229,7 +243,8 @@ def _run_standalone(job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]
                 binary.unlink()
             stamp = binary.stat().st_mtime_ns if binary.exists() else None
             t0 = time.perf_counter()
-            toolchain.write_build_files(project)
+            if not gpu:
+                toolchain.write_build_files(project)
             with watch_compile(project, compiling):
                 b2.device.build(directory=str(project), compile=True, run=False,
                                 with_output=False)
@@ -276,6 +291,18 @@ class Runtime(Device):
         return _run_runtime(job, record)
 
 
+class Cuda(Device):
+    """Brian2CUDA's cuda_standalone device (opt-in, for large circuits on a GPU): refuses with one
+    line naming what is missing when Brian2CUDA, nvcc or a GPU is."""
+
+    def run(self, job: Job, record: BuildRecord) -> list[dict[str, np.ndarray]]:
+        needs = cuda.missing()
+        if needs:
+            raise UserError(f"device 'cuda' needs {'; '.join(needs)}; use 'standalone' "
+                            "(CPU) here")
+        return _run_standalone(job, record, gpu=True)
+
+
 class Standalone(Device):
     """Brian2's cpp_standalone device: one compiled binary per structure, run once per
     condition with run-time arrays, directly from its stored run layout when it can."""
@@ -289,5 +316,6 @@ DEVICES: dict[str, Device] = {d.name: d for d in (
     Runtime("runtime", "Brian2 runtime, Cython code: for development and models standalone "
                        "cannot run"),
     Standalone("standalone", "Brian2 cpp_standalone: compile once per structure, run many"),
+    Cuda("cuda", "Brian2CUDA cuda_standalone on an NVIDIA GPU (the gpu extra): for scale >= 16"),
 )}
 

@@ -578,7 +578,7 @@ class ExperimentSpec(Strict):
     description: str = ""
     network: str
     seed: int = Field(default=1, ge=0, lt=2**31)
-    device: Literal["runtime", "standalone"] = "standalone"
+    device: Literal["runtime", "standalone", "cuda"] = "standalone"
     clock: Clock = Clock()
     drugs: Drugs = Drugs()
     stress: Stress | None = None  # an acute stressor (glutamate surge, stress-driven synthesis)

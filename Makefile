@@ -55,6 +55,7 @@ clean-cache:
 # `make bench BENCH_ARGS=--quick` runs reduced versions (no cold compiles, scales 1 and 2).
 BENCH_ARGS ?=
 bench: setup
+	$(PY) benchmarks/build_speed.py $(BENCH_ARGS)
 	$(PY) benchmarks/main_devices.py $(BENCH_ARGS)
 	$(PY) benchmarks/vlachos_reference.py $(BENCH_ARGS)
 	$(PY) benchmarks/allo_cost.py $(BENCH_ARGS)

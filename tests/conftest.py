@@ -80,6 +80,25 @@ def _run_one(job: tuple[str, list[str], str]) -> str:
     return output
 
 
+def run_jobs(jobs: dict) -> dict:
+    """Run every job ``key -> (spec, overrides, output)`` and read the run files back: the first
+    job of each spec in this process (it compiles the spec's binary), the rest on two worker
+    processes (2 cores); ``key -> RunFile``."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from allonet.store import read_run
+
+    jobs = {key: (str(spec), list(overrides), str(output))
+            for key, (spec, overrides, output) in jobs.items()}
+    firsts = set({job[0]: key for key, job in reversed(jobs.items())}.values())
+    for key in firsts:
+        _run_one(jobs[key])
+    with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
+        list(pool.map(_run_one, [job for key, job in jobs.items() if key not in firsts]))
+    return {key: read_run(Path(output)) for key, (_, _, output) in jobs.items()}
+
+
 def fear_conditions() -> dict[str, tuple[Path, list[list[str]]]]:
     """Spec and override lists per condition of the fear-extinction science tests."""
     seeds = [[f"seed={s}"] for s in FEAR_SEEDS]
@@ -108,21 +127,11 @@ def fear_runs(tmp_path_factory):
 
     The first run of each spec compiles its binary; the rest run on two worker processes (2 cores).
     """
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
-
-    from allonet.store import read_run
-
     out = tmp_path_factory.mktemp("fear")
-    jobs = {(name, k): (str(spec), overrides, str(out / f"{name}_{k}.h5"))
+    jobs = {(name, k): (spec, overrides, out / f"{name}_{k}.h5")
             for name, (spec, runs) in fear_conditions().items()
             for k, overrides in enumerate(runs)}
-    firsts = set({job[0]: key for key, job in reversed(jobs.items())}.values())
-    for key in firsts:
-        _run_one(jobs[key])
-    with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
-        list(pool.map(_run_one, [job for key, job in jobs.items() if key not in firsts]))
     runs: dict[str, list] = {}
-    for (name, _), (_, _, path) in jobs.items():
-        runs.setdefault(name, []).append(read_run(Path(path)))
+    for (name, _), run in run_jobs(jobs).items():
+        runs.setdefault(name, []).append(run)
     return runs

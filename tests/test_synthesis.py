@@ -21,7 +21,7 @@ from allonet.pharmacology.synthesis import (
 )
 from allonet.runner import run_experiment
 from allonet.spec import load_experiment
-from conftest import REPO
+from conftest import REPO, run_jobs
 
 SPEC = REPO / "tests" / "data" / "stress_loop.yaml"
 SEEDS = range(1, 11)  # acceptance 4 of issue 4: >= 10 seeds
@@ -92,12 +92,9 @@ def test_onset_outside_the_run_is_a_spec_error(tmp_path):
 def runs(tmp_path_factory):
     """Every seed with synthesis and with finasteride (full block), one binary."""
     out = tmp_path_factory.mktemp("synthesis")
-    result = {}
-    for seed in SEEDS:
-        for label, extra in (("synthesis", []), ("finasteride", [BLOCKED])):
-            path = out / f"{label}_{seed}.h5"
-            result[label, seed] = run_experiment(SPEC, [f"seed={seed}", *extra], path).run
-    return result
+    return run_jobs({(label, seed): (SPEC, [f"seed={seed}", *extra], out / f"{label}_{seed}.h5")
+                     for seed in SEEDS
+                     for label, extra in (("synthesis", []), ("finasteride", [BLOCKED]))})
 
 
 def _response(run, column):

@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 from allonet.analysis.fear import rates_by_trial
-from allonet.store import read_run
-from conftest import REPO, run_cli
+from conftest import REPO, run_jobs
 from vlachos_criteria import (
     assert_block_fourfold,
     assert_block_releases_extinction_group,
@@ -25,19 +24,17 @@ SEEDS = (1, 2, 3, 4, 5)
 pytestmark = [pytest.mark.science, pytest.mark.slow]
 
 
-def _run(out, name, *args):
-    path = out / f"{name}.h5"
-    assert run_cli("run", SPEC, "-o", path, "-q", "--no-figure", *args) == 0
-    return read_run(path)
-
-
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
+    """Baseline over SEEDS, and the interneuron block (50 %, 90 % of I silenced during
+    extinction) over two of them; one binary, two worker processes."""
     out = tmp_path_factory.mktemp("vlachos")
-    baseline = [_run(out, f"seed{s}", "--seed", str(s)) for s in SEEDS]
-    silenced = {f: [_run(out, f"silence{f}_seed{s}", "--seed", str(s), "--set",
-                         f"protocol.phases.1.silence={{I: {f}}}") for s in SEEDS[:2]]
-                for f in (0.5, 0.9)}
+    jobs = {("base", s): (SPEC, [f"seed={s}"], out / f"seed{s}.h5") for s in SEEDS}
+    jobs |= {(f, s): (SPEC, [f"seed={s}", f"protocol.phases.1.silence={{I: {f}}}"],
+                      out / f"silence{f}_seed{s}.h5") for f in (0.5, 0.9) for s in SEEDS[:2]}
+    done = run_jobs(jobs)
+    baseline = [done["base", s] for s in SEEDS]
+    silenced = {f: [done[f, s] for s in SEEDS[:2]] for f in (0.5, 0.9)}
     return baseline, silenced
 
 

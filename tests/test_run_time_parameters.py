@@ -25,8 +25,10 @@ COMMON_PARAMS = {"C", "gL", "EL", "VT", "Vr", "refractory"}
 
 def _marked(node, path: str = "") -> set[str]:
     """Paths of the values :func:`network_structure` marked as run-time."""
-    if isinstance(node, dict):
-        return set().union(*(_marked(v, f"{path}.{k}" if path else k) for k, v in node.items()))
+    if isinstance(node, dict | list):
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        return set().union(set(), *(_marked(v, f"{path}.{k}" if path else str(k))
+                                    for k, v in items))
     return {path} if node == RUN_TIME_MARK else set()
 
 
@@ -50,7 +52,8 @@ def test_structure_ignores_run_time_values_but_not_a_spread_becoming_nonzero():
     base = network_structure(load_experiment(MAIN).network)
     values = ["synapses.gaba_pv.tau0=12 ms", "projections.LA_CeLon.weight=0.7 nS",
               "inputs.ec.rate=7 Hz", "populations.LA.coincidence.alpha=0.02",
-              "populations.CeM.params.VT=-52 mV", "synapses.ampa.tau_decay=6 ms"]
+              "populations.CeM.params.VT=-52 mV", "synapses.ampa.tau_decay=6 ms",
+              "populations.LA.background.0.weight=0.9 nS"]
     for override in values:
         path = override.split("=")[0]
         assert is_run_time(path) and is_run_time("network." + path), path

@@ -20,7 +20,12 @@ from allonet.model import equations as eq
 from allonet.model import synthesis as synth
 from allonet.model.equations import PLASTICITY_GATE
 from allonet.model.neurons import membrane_equations, neuron_model
-from allonet.model.parameters import base_rate_array, plasticity_constants, run_time_values
+from allonet.model.parameters import (
+    background_weight,
+    base_rate_array,
+    plasticity_constants,
+    run_time_values,
+)
 from allonet.model.synapses import SYNAPSE_MODELS
 from allonet.pharmacology import DRUGS
 from allonet.pharmacology.receptor_plasticity import STATE_ARRAYS
@@ -196,6 +201,8 @@ def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
         text += synth.LINK_EQUATIONS
     if glutamate is not None:
         text += synth.GLUTAMATE_EQUATIONS
+    text += "".join(f"{background_weight(k)} : siemens (constant, shared)\n"
+                    for k in range(len(pop.background)))
     local = dict(namespace)
     if pop.coincidence:
         text += eq.coincidence_equations()
@@ -289,12 +296,13 @@ def _initialise(group: b2.NeuronGroup, name: str, pop: Population, namespace: di
 def _backgrounds(name: str, pop: Population, group: b2.NeuronGroup) -> list:
     """Poisson background as binomial event counts per step (what ``PoissonInput`` does), with
     stable names: ``PoissonInput`` numbers its sampler anew in every build of a process, which
-    would change the generated code and force a recompile."""
+    would change the generated code and force a recompile. The sampler's n and rate are
+    structure (its code holds them); each drive's weight is the run-time ``bg_weight_<k>``."""
     dt = float(b2.defaultclock.dt)
     for k, bg in enumerate(pop.background):
         sampler = BinomialFunction(bg.n, si(bg.rate) * dt, name=f"{name}_background_{k}")
         group.namespace[sampler.name] = sampler
-        group.run_regularly(f"h_{bg.synapse} += {sampler.name}()*{si(bg.weight)!r}*siemens",
+        group.run_regularly(f"h_{bg.synapse} += {sampler.name}()*{background_weight(k)}",
                             when="synapses", name=f"{name}_background_{k}_drive")
     return []
 

@@ -41,6 +41,12 @@ def base_rate_array(input_name: str) -> str:
     return f"{input_name}_rate"
 
 
+def background_weight(index: int) -> str:
+    """Variable of a population (siemens) holding the weight of its background drive
+    ``index``."""
+    return f"bg_weight_{index}"
+
+
 def _si(text: str) -> float:
     return parse_si(text)[0]
 
@@ -80,6 +86,9 @@ def _population(spec: NetworkSpec, name: str, pop: Population) -> Iterator[Param
             yield field(variable, f"{params}.{spec_field}")
         if _si(pop.v_init_sd) == 0:
             yield field("v", f"{params}.EL")
+    for k, bg in enumerate(pop.background):
+        yield Parameter(f"{name}.{background_weight(k)}", _si(bg.weight),
+                        (f"{base}.background.{k}.weight",))
     yield field("g_tonic0", f"{base}.tonic.g0")
     yield field("E_tonic", f"{base}.tonic.E")
     for channel in received_synapses(spec, name):

@@ -68,6 +68,7 @@ def _fields(prefix: str, names: str, zero_is_structure: bool = False
 NETWORK_RUN_TIME_FIELDS: tuple[NetworkRunTimeField, ...] = (
     *_fields("populations.*.params", "C gL EL VT Vr refractory DeltaT a b tau_w V_peak"),
     *_fields("populations.*.tonic", "g0 E"),
+    *_fields("populations.*.background.*", "weight"),
     *_fields("populations.*.coincidence", "alpha depression tau_c tau_h c_u h_u window w_min "
                                           "w_max w_cs w_cs_sd w_ctx w_ctx_sd"),
     *_fields("populations.*.coincidence", "context_depression", zero_is_structure=True),
@@ -106,10 +107,12 @@ def network_without_run_time(network: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(network)
 
     def walk(node: Any, path: str) -> None:
-        for key, value in node.items():
-            here = f"{path}.{key}" if path else key
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            here = f"{path}.{key}" if path else str(key)
             field = _network_field(here)
-            if isinstance(value, dict):
+            if isinstance(value, dict) or (isinstance(value, list) and value
+                                           and isinstance(value[0], dict)):
                 walk(value, here)
             elif field is not None and value is not None and not (
                     field.zero_is_structure and _is_zero(value)):

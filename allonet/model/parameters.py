@@ -73,9 +73,9 @@ def run_time_values(spec: NetworkSpec) -> dict[str, float]:
 def _population(spec: NetworkSpec, name: str, pop: Population) -> Iterator[Parameter]:
     base = f"populations.{name}"
 
-    def field(variable: str, path: str, value: float | None = None) -> Parameter:
-        text = _lookup(pop, path.removeprefix(base + "."))
-        return Parameter(f"{name}.{variable}", _si(text) if value is None else value, (path,))
+    def field(variable: str, path: str) -> Parameter:
+        return Parameter(f"{name}.{variable}", _si(_lookup(pop, path.removeprefix(base + "."))),
+                         (path,))
 
     params = f"{base}.params"
     for variable, spec_field in [("C", "C"), ("gL", "gL"), ("EL", "EL"), ("VT", "VT"),

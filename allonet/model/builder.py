@@ -240,7 +240,7 @@ def _gaussian(mean: str, sd: str, unit: str) -> str:
 
 def _set_parameters(group: b2.NeuronGroup, spec: NetworkSpec, pop: Population,
                     channels: list[str], profiles: dict[str, str]) -> None:
-    """The population's build-time values (run-time ones: :func:`_set_run_time_values`)."""
+    """The population's build-time values (run-time ones: :func:`_run_time_values`)."""
     if pop.clamp is not None:
         group.v = q(pop.clamp)
     group.region_id = spec.regions.index(pop.region)

@@ -20,6 +20,7 @@ from typing import Any
 
 from allonet.pharmacology import DRUGS
 from allonet.spec.experiment import ExperimentSpec
+from allonet.units import split_quantity
 
 
 @dataclass(frozen=True)
@@ -130,11 +131,8 @@ def network_structure(network: Any) -> dict[str, Any]:
 
 def _is_zero(value: Any) -> bool:
     """A plain-data field value (``"0 nS"``, ``0.0``) that is zero."""
-    text = str(value).strip().split()[0] if str(value).strip() else ""
-    try:
-        return float(text) == 0.0
-    except ValueError:
-        return False
+    split = split_quantity(value)
+    return split is not None and split[0] == 0.0
 
 
 def without_run_time(experiment: dict[str, Any], layout: bool = False) -> dict[str, Any]:

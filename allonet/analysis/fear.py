@@ -6,8 +6,12 @@ Rates in Hz; times in seconds.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+
+from allonet.units import to_hz
 
 
 def window_rate(times: np.ndarray, ids: np.ndarray, start: float, stop: float, first: int,
@@ -90,23 +94,58 @@ READOUT_UNITS = {
 }
 
 
-def freezing_table(cs_table: Mapping[str, np.ndarray], population: str, saturation_hz: float,
+@dataclass(frozen=True)
+class FreezingCurve:
+    """Freezing proxy (0-1) of a rate r (Hz): the Hill curve ``r**hill / (r**hill +
+    half_max_hz**hill)`` where ``half_max_hz`` is set, else ``clip(r / saturation_hz, 0, 1)``."""
+
+    saturation_hz: float | None = None
+    half_max_hz: float | None = None
+    hill: float | None = None
+
+    @classmethod
+    def from_spec(cls, spec: Mapping[str, Any]) -> FreezingCurve:
+        """From a ``protocol.freezing`` mapping (rates as text, "16 Hz", or floats in Hz)."""
+        def hz(key: str) -> float | None:
+            value = spec.get(key)
+            if value is None or isinstance(value, int | float):
+                return value if value is None else float(value)
+            return to_hz(value)
+        hill = spec.get("hill")
+        return cls(hz("saturation"), hz("half_max"), None if hill is None else float(hill))
+
+    def __call__(self, rate_hz: np.ndarray) -> np.ndarray:
+        rate = np.maximum(np.asarray(rate_hz, dtype=float), 0.0)
+        if self.half_max_hz is not None:
+            powered = rate ** self.hill
+            return powered / (powered + self.half_max_hz ** self.hill)
+        return np.clip(rate / self.saturation_hz, 0.0, 1.0)
+
+    def describe(self, population: str) -> str:
+        """The curve in words, for figure notes."""
+        if self.half_max_hz is not None:
+            return (f"proxy: Hill curve of {population} rate, half-maximal at "
+                    f"{self.half_max_hz:g} Hz, exponent {self.hill:g}")
+        return f"proxy: {population} rate / {self.saturation_hz:g} Hz, clipped to 1"
+
+
+def freezing_table(cs_table: Mapping[str, np.ndarray], population: str, curve: FreezingCurve,
                    cs: np.ndarray) -> dict[str, np.ndarray]:
-    """Freezing proxy per trial: ``clip(r / saturation, 0, 1)`` of ``population``'s CS-window
-    rate r; ``cs`` (1/0 per trial, the run's ``epochs/cs``) marks windows that carried a CS
-    (0: the context alone in a CS-timed window)."""
+    """Freezing proxy ``curve(r)`` per trial of ``population``'s CS-window rate r; ``cs`` (1/0
+    per trial, the run's ``epochs/cs``) marks windows that carried a CS (0: the context alone in
+    a CS-timed window)."""
     rows = cs_table["group"] == population
     rate = cs_table["rate"][rows]
     return {"phase": cs_table["phase"][rows], "trial": cs_table["trial"][rows],
             "context": cs_table["context"][rows], "cs": np.asarray(cs, dtype=np.int8),
-            "rate": rate, "freezing": np.clip(rate / saturation_hz, 0.0, 1.0)}
+            "rate": rate, "freezing": curve(rate)}
 
 
 def context_freezing_table(data: Mapping[str, np.ndarray], population: str, n: int,
-                           saturation_hz: float) -> dict[str, np.ndarray]:
-    """Freezing to the context alone: ``clip(r / saturation, 0, 1)`` of ``population``'s mean
-    rate r (Hz, neurons ``0..n-1``) from the start of each phase that has a context to its first
-    CS (the whole phase if it has none), so no CS-evoked firing is counted."""
+                           curve: FreezingCurve) -> dict[str, np.ndarray]:
+    """Freezing to the context alone: ``curve(r)`` of ``population``'s mean rate r (Hz, neurons
+    ``0..n-1``) from the start of each phase that has a context to its first CS (the whole phase
+    if it has none), so no CS-evoked firing is counted."""
     rows: dict[str, list] = {"phase": [], "context": [], "rate": []}
     times, ids = data[f"spikes/{population}/timestamps"], data[f"spikes/{population}/node_ids"]
     for name, ctx, start, stop in zip(data["phases/name"], data["phases/context"],
@@ -122,7 +161,7 @@ def context_freezing_table(data: Mapping[str, np.ndarray], population: str, n: i
         rows["rate"].append(window_rate(times, ids, float(start), end, 0, n))
     rate = np.array(rows["rate"], dtype=float)
     return {"phase": np.array(rows["phase"]), "context": np.array(rows["context"]), "rate": rate,
-            "freezing": np.clip(rate / saturation_hz, 0.0, 1.0)}
+            "freezing": curve(rate)}
 
 
 def session_table(data: Mapping[str, np.ndarray], regions: list[str]) -> dict[str, np.ndarray]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from allonet.analysis.fear import fear_ratio
+from allonet.analysis.fear import FreezingCurve, fear_ratio
 from allonet.plotting import common
 from allonet.plotting.style import (
     DOUBLE_COLUMN,
@@ -45,8 +45,7 @@ def freezing_source(run: RunFile) -> tuple[dict[str, np.ndarray], str, str]:
 def _freezing_note(run: RunFile) -> str:
     spec = common.protocol(run).get("freezing") or {}
     if spec:
-        return (f"proxy: {spec.get('population', '?')} CS rate / {spec.get('saturation', '?')}, "
-                "clipped to 1")
+        return FreezingCurve.from_spec(spec).describe(spec.get("population", "?"))
     return "proxy from readouts/freezing"
 
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from allonet.analysis.fear import (
     READOUT_UNITS,
+    FreezingCurve,
     baseline_rates,
     context_freezing_table,
     cs_rates,
@@ -287,11 +288,12 @@ def readouts(specs: ResolvedSpecs, data: Mapping[str, np.ndarray]) -> dict[str, 
     if len(ratios["phase"]):
         tables["fear_ratio"] = ratios
     if proto.freezing:
-        tables["freezing"] = freezing_table(tables["cs_rates"], proto.freezing.population,
-                                            to_hz(proto.freezing.saturation), data["epochs/cs"])
+        curve = FreezingCurve.from_spec(proto.freezing.model_dump())
+        population = proto.freezing.population
+        tables["freezing"] = freezing_table(tables["cs_rates"], population, curve,
+                                            data["epochs/cs"])
         tables["context_freezing"] = context_freezing_table(
-            data, proto.freezing.population, specs.network.populations[proto.freezing.population].n,
-            to_hz(proto.freezing.saturation))
+            data, population, specs.network.populations[population].n, curve)
     if proto.neuron_classes:
         c = proto.neuron_classes
         tables["neuron_classes"] = neuron_classes(

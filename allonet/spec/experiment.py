@@ -374,11 +374,22 @@ class ContextInput(Strict):
 
 
 class Freezing(Strict):
-    """Freezing proxy: ``clip(r / saturation, 0, 1)`` of ``population``'s CS-window rate r
-    (a linear-saturating read-out of CeM, as in Krasne et al. 2011)."""
+    """Freezing proxy of ``population``'s window rate r, one of two curves: Hill,
+    ``r**hill / (r**hill + half_max**hill)`` (``half_max`` and ``hill``), or linear-saturating,
+    ``clip(r / saturation, 0, 1)`` (``saturation``; Krasne et al. 2011)."""
 
     population: Identifier
-    saturation: Rate
+    saturation: Rate | None = None
+    half_max: Rate | None = None
+    hill: PositiveFloat | None = None
+
+    @model_validator(mode="after")
+    def _one_curve(self) -> Freezing:
+        hill = self.half_max is not None and self.hill is not None
+        if hill == (self.saturation is not None) or (self.half_max is None) != (self.hill is None):
+            raise ValueError("give either saturation (linear-saturating) or both half_max and "
+                             "hill (Hill curve)")
+        return self
 
 
 class NeuronClasses(Strict):

@@ -148,7 +148,7 @@ def _readouts(experiment: dict, network: dict, data: dict) -> dict[str, dict]:
     if proto.get("freezing"):
         tables["freezing"] = fear.freezing_table(tables["cs_rates"],
                                                  proto["freezing"]["population"],
-                                                 hz(proto["freezing"]["saturation"]),
+                                                 fear.FreezingCurve.from_spec(proto["freezing"]),
                                                  data.get("epochs/cs",
                                                           np.ones(len(data["epochs/phase"]))))
     if proto.get("neuron_classes"):

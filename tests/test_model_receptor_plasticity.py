@@ -12,7 +12,7 @@ from allonet.errors import SpecError
 from allonet.model.equations import drug_update_code
 from allonet.pharmacology import BENZODIAZEPINES, bz_amplitude_factor, bz_decay_factor, tonic_factor
 from allonet.pharmacology import receptor_plasticity as rp
-from allonet.protocols.drugs import drug_concentrations, plasticity_structure
+from allonet.protocols.drugs import drug_concentrations, drug_structure
 from allonet.spec import load_experiment
 from conftest import REPO
 
@@ -61,7 +61,7 @@ def test_states_reach_the_drug_arrays_only_when_enabled():
     t_bio = np.array([0.0, 1.0])
     off = load_experiment(IPSC)
     assert set(drug_concentrations(off, t_bio)) == {"allo", "bz"}
-    assert plasticity_structure(off.experiment.drugs) == {}
+    assert drug_structure(off.experiment.drugs) == {}
     withdrawn = load_experiment(IPSC, [
         ON, 'drugs.allo={"slice": {"kind": "steps", "initial": "0 nM", "times": ["-504 h", '
             '"-24 h"], "values": ["300 nM", "0 nM"]}}'])
@@ -69,7 +69,7 @@ def test_states_reach_the_drug_arrays_only_when_enabled():
     assert set(arrays) == {"allo", "bz", *rp.STATE_ARRAYS.values()}
     alpha4 = arrays["receptor_alpha4"]
     assert alpha4.shape == arrays["allo"].shape and np.all(alpha4 > 0.3)
-    assert plasticity_structure(withdrawn.experiment.drugs) == {"receptor_plasticity": True}
+    assert drug_structure(withdrawn.experiment.drugs) == {"receptor_plasticity": True}
     naive = drug_concentrations(load_experiment(IPSC, [ON]), t_bio)
     assert np.all(naive["receptor_alpha4"] == 0.0) and np.all(naive["receptor_delta"] == 1.0)
 

@@ -27,7 +27,7 @@ from allonet.model.parameters import (
     run_time_values,
 )
 from allonet.model.synapses import SYNAPSE_MODELS
-from allonet.pharmacology import DRUGS
+from allonet.pharmacology import DRUGS, ReleaseProfile
 from allonet.pharmacology.receptor_plasticity import STATE_ARRAYS
 from allonet.spec.network import NetworkSpec, Population, Projection, received_synapses
 from allonet.units import parse_quantity
@@ -78,6 +78,7 @@ def build_model(
     synthesis: dict[str, synth.RegionSynthesis] | None = None,
     glutamate: dict[str, synth.GlutamateDrive] | None = None,
     per_neuron_drugs: frozenset[str] = frozenset(),
+    release: Mapping[str, ReleaseProfile] | None = None,
 ) -> Model:
     """Create neuron groups, inputs and synapses of ``spec``.
 
@@ -103,6 +104,8 @@ def build_model(
     Drug sensitivities and factors are shared by a population's neurons (one scalar update per
     population), except in closed-loop regions and in the populations of ``per_neuron_drugs``,
     whose neurons may be given sensitivity profiles of their own.
+    ``release`` maps excitatory projections to the curve by which ALLO in their target's region
+    lowers the weight each spike delivers (presynaptic release; none by default).
     """
     arrays = _drug_timed_arrays(drugs, len(spec.regions), sample_dt)
     namespace = {array.name: array for array in arrays.values()} | dict(timed or {})
@@ -126,8 +129,14 @@ def build_model(
         extra += _backgrounds(name, pop, groups[name])
     for name, inp in spec.inputs.items():
         groups[name] = _input(name, inp, namespace)
-    synapses = {name: _projection_object(spec, name, proj, groups, namespace)
+    release = dict(release or {})
+    synapses = {name: _projection_object(spec, name, proj, groups, namespace,
+                                         name in release)
                 for name, proj in spec.projections.items()}
+    for name in release:
+        region = regions.index(spec.populations[spec.projections[name].target].region)
+        synapses[name].run_regularly(eq.release_update_code(region), clock=drug_clock,
+                                     when="start", name=f"{name}_release")
     values = _run_time_values(spec)
     for name, group in groups.items():
         _set_values(group, values.get(name, {}))
@@ -138,7 +147,7 @@ def build_model(
     for name, proj in spec.projections.items():
         kind = spec.synapses[proj.synapse]
         _connect(synapses[name], proj, q(kind.pulse) if SYNAPSE_MODELS[kind.kind].pulsed else None,
-                 values.get(name, {}))
+                 values.get(name, {}) | _release_constants(release.get(name)))
     if loop is not None:
         extra.append(loop)
         for region, constants in synthesis.items():
@@ -332,15 +341,25 @@ def _input(name: str, inp, namespace: dict) -> b2.Group:
     return b2.SpikeGeneratorGroup(inp.n, indices, times * b2.second, name=name)
 
 
+def _release_constants(profile: ReleaseProfile | None) -> dict[str, float]:
+    """The ``release_*`` constants of a projection under presynaptic modulation (none if not)."""
+    if profile is None:
+        return {}
+    return {"release_emax": profile.emax, "release_ec50": profile.ec50_nM,
+            "release_hill": profile.hill}
+
+
 def _subgroup(group: b2.Group, index_range: tuple[int, int] | None) -> b2.Group:
     return group if index_range is None else group[index_range[0]:index_range[1]]
 
 
 def _projection_object(spec: NetworkSpec, name: str, proj: Projection,
-                       groups: dict[str, b2.Group], namespace: dict) -> b2.Synapses:
+                       groups: dict[str, b2.Group], namespace: dict,
+                       release: bool = False) -> b2.Synapses:
     """The projection's Synapses, not yet connected; its weight (and a plastic projection's
     rule constants) are run-time variables: one shared weight, or for a Gaussian spread
-    (``weight_sd`` > 0) a mean and s.d. from which :func:`_connect` draws each synapse's."""
+    (``weight_sd`` > 0) a mean and s.d. from which :func:`_connect` draws each synapse's.
+    With ``release``, each spike delivers its weight times the shared ``release`` factor."""
     syn = spec.synapses[proj.synapse]
     channel = proj.synapse
     local: dict = {}
@@ -353,12 +372,16 @@ def _projection_object(spec: NetworkSpec, name: str, proj: Projection,
         # commute to first order), but Brian2 cannot prove that and would warn.
         b2.BrianLogger.suppress_hierarchy("brian2.codegen.generators.base")
         rule = spec.populations[proj.target].coincidence
-        on_pre = {"pre": eq.rule_on_pre(proj.plastic, channel, rule)}
+        on_pre = {"pre": eq.rule_on_pre(proj.plastic, channel, rule,
+                                        "*release" if release else "")}
         model += "".join(f"{variable} : {unit} (constant, shared)\n"
                          for variable, unit in plasticity_constants(rule))
         local = {PLASTICITY_GATE: namespace[PLASTICITY_GATE]}
     else:
-        on_pre = SYNAPSE_MODELS[syn.kind].on_pre(channel)
+        on_pre = SYNAPSE_MODELS[syn.kind].on_pre(channel, "w*release" if release else "w")
+    if release:
+        model += eq.RELEASE_EQUATIONS
+        local[DRUGS["allo"].array] = namespace[DRUGS["allo"].array]
     if si(proj.delay_sd) > 0:
         model += "d : second (constant)\n"
     source = _subgroup(groups[proj.source], proj.source_range)

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 
 from allonet.model.synthesis import LINK_VARIABLE
-from allonet.pharmacology import DRUGS, Drug, Effect, brian_expression
+from allonet.pharmacology import DRUGS, Drug, Effect, brian_expression, hill_factor
 from allonet.pharmacology.receptor_plasticity import STATE_ARRAYS, insensitive_mix, tonic_scale
 
 #: name of the TimedArray (0/1) that gates coincidence plasticity; constant 1 if not given
@@ -160,14 +160,36 @@ w_ctx_sd : siemens (constant, shared)
 
 
 
-def rule_on_pre(role: str, channel: str, rule) -> str:
+def rule_on_pre(role: str, channel: str, rule, scale: str = "") -> str:
     """:func:`coincidence_on_pre` for a plastic input under a population's coincidence ``rule``
     (a ``spec.network.Coincidence``): which optional terms the rule has is structure."""
-    return coincidence_on_pre(role, channel, rule.context_depression > 0, rule.synapse_specific)
+    return coincidence_on_pre(role, channel, rule.context_depression > 0, rule.synapse_specific,
+                              scale)
+
+
+#: Synapses variables of presynaptic release modulation: the factor the update sets, and the
+#: curve's constants (:class:`~allonet.pharmacology.ReleaseProfile`)
+RELEASE_EQUATIONS = """
+release : 1 (shared)
+release_emax : 1 (constant, shared)
+release_ec50 : 1 (constant, shared)
+release_hill : 1 (constant, shared)
+"""
+
+
+def release_update_code(region_id: int) -> str:
+    """Code run at every concentration sample on a projection under presynaptic release
+    modulation: ``release`` = :func:`~allonet.pharmacology.hill_factor` of the ALLO (nM) in
+    region ``region_id`` (where the terminals are) with the projection's ``release_*`` constants.
+    The scheduled concentration: a closed-loop region's synthesised excess is not added."""
+    drug = DRUGS["allo"]
+    text = _expression(hill_factor, drug.symbol, (("emax", "release_emax"),
+                                                  ("ec50", "release_ec50"), ("n", "release_hill")))
+    return "release = " + _substitute(text, drug.symbol, f"{drug.array}(t, {int(region_id)})")
 
 
 def coincidence_on_pre(role: str, channel: str, context_depression: bool = False,
-                       synapse_specific: bool = False) -> str:
+                       synapse_specific: bool = False, scale: str = "") -> str:
     """Synaptic code of a plastic CS (``role='cs'``) or context input under the coincidence rule.
 
     Each spike records its time, bumps its trace, then moves both of the neuron's weights: towards
@@ -176,7 +198,8 @@ def coincidence_on_pre(role: str, channel: str, context_depression: bool = False
     With ``context_depression``, a context spike with no CS within ``window`` also moves the
     context weight towards w_min by context_depression*alpha*h*|w_min - w| (context extinction:
     the context without its CS or US). With ``synapse_specific``, a spike moves only its own
-    input's weight (a synapse changes only when it is active).
+    input's weight (a synapse changes only when it is active). ``scale`` (e.g. ``*release``)
+    multiplies the weight the spike delivers, not the learned weight.
     """
     if role == "cs":
         head = ["t_cs_post = t", "c_cs_post += c_u"]
@@ -196,5 +219,5 @@ def coincidence_on_pre(role: str, channel: str, context_depression: bool = False
     if context_depression and role != "cs":
         lines.append("w_ctx_post -= gate*context_depression*alpha*h_ctx_post*(1 - paired)"
                      "*abs(w_min - w_ctx_post)")
-    lines.append(f"h_{channel}_post += {weight}")
+    lines.append(f"h_{channel}_post += {weight}{scale}")
     return "\n".join(lines)

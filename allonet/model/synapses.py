@@ -87,8 +87,9 @@ class SynapseModel:
     #: ``(channel name, per_neuron) -> Brian2 equations`` added to the postsynaptic neuron;
     #: ``per_neuron`` makes drug-set variables per neuron instead of shared
     equations: Callable[[str, bool], str]
-    #: ``channel name -> {pathway: code}`` of a presynaptic spike (weight ``w``, siemens)
-    on_pre: Callable[[str], dict[str, str]]
+    #: ``(channel name, delivered weight) -> {pathway: code}`` of a presynaptic spike (the
+    #: weight expression, siemens: ``w``, or ``w*release`` under presynaptic modulation)
+    on_pre: Callable[[str, str], dict[str, str]]
     #: ``(channel name, synapse spec) -> [(variable, value)]``: the channel's build-time
     #: (structural) parameters on the postsynaptic group; its run-time ones (reversal potential,
     #: time constants) are :func:`allonet.model.parameters.run_time_parameters`
@@ -103,12 +104,12 @@ class SynapseModel:
     nonlinear: bool = False
 
 
-def _pulse_on_pre(channel: str) -> dict[str, str]:
-    return {"pre": f"T_{channel}_post += w", "off": f"T_{channel}_post -= w"}
+def _pulse_on_pre(channel: str, weight: str = "w") -> dict[str, str]:
+    return {"pre": f"T_{channel}_post += {weight}", "off": f"T_{channel}_post -= {weight}"}
 
 
-def _pair_on_pre(channel: str) -> dict[str, str]:
-    return {"pre": f"h_{channel}_post += w"}
+def _pair_on_pre(channel: str, weight: str = "w") -> dict[str, str]:
+    return {"pre": f"h_{channel}_post += {weight}"}
 
 
 def _gaba_a_values(channel: str, syn: Any) -> list[tuple[str, Any]]:

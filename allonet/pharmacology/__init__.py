@@ -17,9 +17,11 @@ from allonet.pharmacology import receptor_plasticity, schedules
 from allonet.pharmacology.drugs import DRUGS, Drug, Effect, chosen_profiles, profile_structure
 from allonet.pharmacology.receptors import (
     BENZODIAZEPINES,
+    PRESYNAPTIC_RELEASE,
     PROFILES,
     TONIC_PROFILES,
     BenzodiazepineProfile,
+    ReleaseProfile,
     SensitivityProfile,
     TonicProfile,
     brian_expression,
@@ -31,6 +33,7 @@ from allonet.pharmacology.receptors import (
     get_profile,
     get_tonic_profile,
     hill_factor,
+    release_factor,
     tonic_conductance,
     tonic_factor,
 )
@@ -57,6 +60,7 @@ __all__ = [
     "BENZODIAZEPINES",
     "BREXANOLONE_60H",
     "DRUGS",
+    "PRESYNAPTIC_RELEASE",
     "PROFILES",
     "SCHEDULE_FUNCTIONS",
     "STRESS_SURGE_PRESETS",
@@ -65,6 +69,7 @@ __all__ = [
     "Drug",
     "Effect",
     "InfusionPreset",
+    "ReleaseProfile",
     "SensitivityProfile",
     "StressSurgePreset",
     "TonicProfile",
@@ -86,6 +91,7 @@ __all__ = [
     "postpartum_withdrawal",
     "profile_structure",
     "receptor_plasticity",
+    "release_factor",
     "schedules",
     "steps",
     "stress_surge",

@@ -215,6 +215,45 @@ def tonic_conductance(c_nM: Any, g0: Any, profile: str | TonicProfile = "default
 
 
 # --------------------------------------------------------------------------------------------
+# Presynaptic glutamate release (not a GABA-A effect)
+
+
+@dataclass(frozen=True)
+class ReleaseProfile:
+    """ALLO's presynaptic inhibition of evoked glutamate release: the fraction of a spike's
+    release that remains, ``hill_factor(C, emax, ec50_nM, hill)`` with ``C`` in nM (1 without
+    ALLO, ``emax`` < 1 at saturation)."""
+
+    emax: float     # release factor at saturation (dimensionless, 0 < emax <= 1)
+    ec50_nM: float  # half-maximal concentration (nM)
+    hill: float
+    source: str
+
+    def __post_init__(self) -> None:
+        if not 0 < self.emax <= 1 or self.ec50_nM <= 0 or self.hill <= 0:
+            raise ValueError(f"release profile: emax {self.emax} must be in (0, 1], ec50 "
+                             f"{self.ec50_nM} nM and hill {self.hill} > 0")
+
+
+#: The default release curve. Hu et al. 2007 (Neuropsychopharmacology 32:1477; rat mPFC slices)
+#: give the direction and the locus: evoked EPSCs fall with paired-pulse facilitation up and
+#: mEPSC frequency unchanged, through L-type Ca2+ channels, and not in striatum. They give no
+#: concentration-response that we could use, so all three numbers are estimates.
+PRESYNAPTIC_RELEASE = ReleaseProfile(
+    emax=0.5, ec50_nM=1000.0, hill=1.0,
+    source="Hu et al. 2007 [src: direction, presynaptic locus]; emax 0.5 [est]; EC50 1 uM [est: "
+           "above the 10-300 nM of ALLO's GABA-A actions, so release falls only at pregnancy or "
+           "infusion levels]; hill 1 [est]")
+
+
+def release_factor(c_nM: Any, profile: ReleaseProfile = PRESYNAPTIC_RELEASE) -> Any:
+    """Evoked glutamate release relative to its ALLO-free value (<= 1, dimensionless) at
+    ``c_nM`` nM."""
+    return _as_output(hill_factor(_check_concentration(c_nM), profile.emax, profile.ec50_nM,
+                                  profile.hill))
+
+
+# --------------------------------------------------------------------------------------------
 # Benzodiazepine-site modulators, for contrast
 
 

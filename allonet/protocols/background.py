@@ -20,7 +20,7 @@ from allonet.engine import Condition, run_conditions
 from allonet.model.parameters import run_time_values
 from allonet.pharmacology import chosen_profiles, profile_structure
 from allonet.progress import Progress
-from allonet.protocols.drugs import plasticity_structure
+from allonet.protocols.drugs import drug_structure, release_curves
 from allonet.protocols.fear_conditioning import drug_arrays
 from allonet.protocols.recording import (
     Record,
@@ -60,13 +60,14 @@ def run(specs: ResolvedSpecs, device: str,
     def factory(concentrations: Mapping[str, np.ndarray]):
         from allonet.model import build_model
 
-        model = build_model(net, concentrations, sample_dt, profiles)
+        model = build_model(net, concentrations, sample_dt, profiles,
+                            release=release_curves(exp.drugs))
         return model, recorder.monitors(model)
 
     structure = {"family": f"background/{net.name}", "network": network_structure(net),
                  **profile_structure(profiles), "duration": duration,
                  "lfp": None if lfp is None else lfp.model_dump(mode="json"),
-                 **plasticity_structure(exp.drugs)}
+                 **drug_structure(exp.drugs)}
     [result], record = run_conditions(device, factory, recorder.collect,
                                       [Condition("run", drugs)],
                                       duration, to_seconds(net.integration.dt), exp.seed,

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from allonet.errors import SpecError
-from allonet.pharmacology import DRUGS
+from allonet.pharmacology import DRUGS, ReleaseProfile
 from allonet.pharmacology.receptor_plasticity import STATE_ARRAYS, states_at_hours
 from allonet.spec import ResolvedSpecs, concentration_at_hours
 from allonet.units import to_seconds
@@ -49,14 +49,27 @@ def receptor_states(specs: ResolvedSpecs, t_bio: np.ndarray) -> dict[str, np.nda
     return {array: getattr(states, state) for state, array in STATE_ARRAYS.items()}
 
 
-def plasticity_structure(drugs: Any) -> dict[str, bool]:
-    """Entry of a protocol's structure for receptor plasticity (it adds code): none when off, so
-    structures and their compiled binaries stay as they were."""
-    return {"receptor_plasticity": True} if drugs.receptor_plasticity.enabled else {}
+def drug_structure(drugs: Any) -> dict[str, Any]:
+    """Entries of a protocol's structure for the drug mechanisms that add code (receptor
+    plasticity, presynaptic release): none when they are off, so structures and their compiled
+    binaries stay as they were."""
+    out: dict[str, Any] = {}
+    if drugs.receptor_plasticity.enabled:
+        out["receptor_plasticity"] = True
+    if drugs.presynaptic_release is not None:
+        out["presynaptic_release"] = drugs.presynaptic_release.model_dump()
+    return out
+
+
+def release_curves(drugs: Any) -> dict[str, ReleaseProfile]:
+    """Projection -> its presynaptic release curve (``build_model``'s ``release``); empty when
+    ``drugs.presynaptic_release`` is off."""
+    release = drugs.presynaptic_release
+    return {} if release is None else dict.fromkeys(release.projections, release.profile())
 
 
 def _hours(text: str) -> float:
     return to_seconds(text) / 3600.0
 
 
-__all__ = ["drug_concentrations", "plasticity_structure", "receptor_states"]
+__all__ = ["drug_concentrations", "drug_structure", "receptor_states", "release_curves"]

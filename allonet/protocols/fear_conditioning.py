@@ -40,7 +40,7 @@ from allonet.model.synthesis import (
 from allonet.pharmacology import DRUGS, chosen_profiles, profile_structure
 from allonet.pharmacology.synthesis import rate_constants
 from allonet.progress import Progress
-from allonet.protocols.drugs import drug_concentrations, plasticity_structure
+from allonet.protocols.drugs import drug_concentrations, drug_structure, release_curves
 from allonet.protocols.recording import (
     Record,
     Recorder,
@@ -213,7 +213,8 @@ def run(specs: ResolvedSpecs, device: str,
                                      dt=resolution * b2.second, name=name)
                  for name, values in inputs.items()}
         model = build_model(net, concentrations, sample_dt, profiles, timed,
-                            dict.fromkeys(plastic, weight_every), synthesis, glutamate)
+                            dict.fromkeys(plastic, weight_every), synthesis, glutamate,
+                            release=release_curves(exp.drugs))
         return model, recorder.monitors(model)
 
     # Rate and silence values are TimedArray data, not code: runs that differ only in them share
@@ -222,7 +223,7 @@ def run(specs: ResolvedSpecs, device: str,
                  "plastic": plastic, **profile_structure(profiles), "duration": line.duration,
                  "arrays": sorted((k, v.shape) for k, v in (rates | silenced).items()),
                  "readout": readout, "weight_dt": proto.weight_sample_interval,
-                 **plasticity_structure(exp.drugs)}
+                 **drug_structure(exp.drugs)}
     if synthesis or glutamate or stress is not None:
         # Which regions are closed-loop and which populations feed or receive the stress drive
         # is structure; every constant is data (set from arrays) and shares the binary.

@@ -20,7 +20,7 @@ from allonet.model.parameters import run_time_values
 from allonet.pharmacology import PROFILES, chosen_profiles, decay_factor, profile_structure
 from allonet.pharmacology.receptor_plasticity import STATE_ARRAYS
 from allonet.progress import Progress
-from allonet.protocols.drugs import drug_concentrations, plasticity_structure
+from allonet.protocols.drugs import drug_concentrations, drug_structure, release_curves
 from allonet.protocols.recording import Record, Recorder, drug_datasets, spike_record
 from allonet.spec import ResolvedSpecs
 from allonet.spec.experiment import IpscDoseResponse
@@ -83,13 +83,14 @@ def run(specs: ResolvedSpecs, device: str,
         from allonet.model import build_model
 
         model = build_model(net, drugs, sample_dt=duration, profiles=profiles,
-                            per_neuron_drugs=frozenset({proto.target}))
+                            per_neuron_drugs=frozenset({proto.target}),
+                            release=release_curves(exp.drugs))
         set_profiles(model.groups[proto.target], proto.profiles)
         return model, recorder.monitors(model)
 
     structure = {"network": network_structure(net), "protocol": proto.kind,
                  "target": proto.target, "synapse": synapse, "input": proto.input,
-                 **profile_structure(profiles), **plasticity_structure(exp.drugs)}
+                 **profile_structure(profiles), **drug_structure(exp.drugs)}
     results, record = run_conditions(device, factory, recorder.collect, conditions, duration, dt,
                                      exp.seed, structure, progress, specs.fixed_part(),
                                      parameters=run_time_values(net))

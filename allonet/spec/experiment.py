@@ -12,6 +12,7 @@ from pydantic import Field, PositiveFloat, PositiveInt, model_validator
 from allonet.pharmacology import schedules
 from allonet.pharmacology.receptor_plasticity import DEFAULT as DEFAULT_PLASTICITY
 from allonet.pharmacology.receptor_plasticity import PlasticityConstants
+from allonet.pharmacology.receptors import PRESYNAPTIC_RELEASE, ReleaseProfile
 from allonet.pharmacology.synthesis import stress_intensity
 from allonet.spec.fields import (
     Concentration,
@@ -231,6 +232,22 @@ class ReceptorPlasticity(Strict):
         return dataclasses.replace(DEFAULT_PLASTICITY, **self.constants)
 
 
+class PresynapticRelease(Strict):
+    """ALLO lowers evoked glutamate release at the listed (excitatory) projections: each spike
+    delivers its weight times ``release_factor`` of the ALLO in the target population's region,
+    where the terminals are (:data:`allonet.pharmacology.PRESYNAPTIC_RELEASE`; Hu et al. 2007).
+    Off unless given; which projections, and the curve, are structure (compiled)."""
+
+    projections: list[Identifier] = Field(min_length=1)
+    emax: float = Field(PRESYNAPTIC_RELEASE.emax, gt=0.0, le=1.0)
+    ec50: Concentration = f"{PRESYNAPTIC_RELEASE.ec50_nM:g} nM"
+    hill: PositiveFloat = PRESYNAPTIC_RELEASE.hill
+
+    def profile(self) -> ReleaseProfile:
+        """The curve as a :class:`~allonet.pharmacology.ReleaseProfile`."""
+        return ReleaseProfile(self.emax, to_nM(self.ec50), self.hill, PRESYNAPTIC_RELEASE.source)
+
+
 class Drugs(Strict):
     """Concentrations per region (bath-equivalent nM); regions not named get ``default``."""
 
@@ -244,6 +261,8 @@ class Drugs(Strict):
     finasteride: dict[Identifier, Annotated[float, Field(ge=0.0, le=1.0)]] = {}
     #: receptor composition following the ALLO history (slow; off by default)
     receptor_plasticity: ReceptorPlasticity = ReceptorPlasticity()
+    #: ALLO's presynaptic inhibition of glutamate release at chosen projections (off by default)
+    presynaptic_release: PresynapticRelease | None = None
 
     @model_validator(mode="after")
     def _finasteride_needs_synthesis(self) -> Drugs:

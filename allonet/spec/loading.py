@@ -224,9 +224,23 @@ def _check_experiment_against_network(exp: ExperimentSpec, net: NetworkSpec, fil
                 raise SpecError(file, f"drugs.{field}.{region}", region,
                                 f"not a region of network {net.name!r}: {sorted(regions)}")
     _check_synthesis_and_stress(exp, net, file)
+    _check_release(exp, net, file)
     # each protocol spec checks itself against the network (the first problem is reported)
     for path, value, reason in exp.protocol.network_problems(exp, net)[:1]:
         raise SpecError(file, path, value, reason)
+
+
+def _check_release(exp: ExperimentSpec, net: NetworkSpec, file: str) -> None:
+    """Projections of ``drugs.presynaptic_release`` exist in ``net`` and are excitatory."""
+    release = exp.drugs.presynaptic_release
+    if release is None:
+        return
+    allowed = sorted(name for name, proj in net.projections.items()
+                     if net.synapses[proj.synapse].kind != "gaba_a")
+    for index, name in enumerate(release.projections):
+        if name not in allowed:
+            raise SpecError(file, f"drugs.presynaptic_release.projections.{index}", name,
+                            f"not an excitatory projection of network {net.name!r}: {allowed}")
 
 
 def _check_synthesis_and_stress(exp: ExperimentSpec, net: NetworkSpec, file: str) -> None:

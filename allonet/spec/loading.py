@@ -118,12 +118,16 @@ def validate(model: type[BaseModel], data: dict[str, Any], file: str) -> BaseMod
         raise _to_spec_error(model, error, data, file) from None
 
 
+def without_anchors(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` without its top-level keys starting with "_": in network and sweep specs they
+    only hold YAML anchors (shared parameter sets, schedules)."""
+    return {k: v for k, v in data.items() if not str(k).startswith("_")}
+
+
 def load_network(path: str | Path, overrides: list[tuple[str, str]] = ()) -> NetworkSpec:
     """Load and validate a network spec, applying ``(dotted_path, yaml_value)`` overrides."""
     path = Path(path)
-    # Top-level keys starting with "_" only hold YAML anchors (shared parameter sets).
-    data = {k: v for k, v in read_yaml(path).items() if not str(k).startswith("_")}
-    spec = validate(NetworkSpec, data, str(path))
+    spec = validate(NetworkSpec, without_anchors(read_yaml(path)), str(path))
     return _with_overrides(spec, overrides, str(path))
 
 

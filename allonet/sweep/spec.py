@@ -34,7 +34,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from allonet.errors import SpecError
 from allonet.spec.fields import Strict
-from allonet.spec.loading import read_yaml, validate
+from allonet.spec.loading import read_yaml, validate, without_anchors
 from allonet.sweep.design import Design, ParamPath, point_labels
 
 _WALLTIME = re.compile(r"^(\d+-)?\d{1,3}:\d{2}(:\d{2})?$")
@@ -178,7 +178,7 @@ class SweepSpec(Strict):
 def load_sweep(path: str | Path) -> SweepSpec:
     """Read and validate a sweep spec; every problem is a one-line SpecError (exit code 2)."""
     path = Path(path)
-    spec = validate(SweepSpec, read_yaml(path), str(path))
+    spec = validate(SweepSpec, without_anchors(read_yaml(path)), str(path))
     experiment = experiment_path(spec, path)
     if not experiment.is_file():
         raise SpecError(str(path), "experiment", spec.experiment,

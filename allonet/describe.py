@@ -162,6 +162,8 @@ def describe(specs: ResolvedSpecs) -> str:
         n: s.gamma2 for n, s in net.synapses.items() if SYNAPSE_MODELS[s.kind].drug_scaled},
         plasticity=plastic), "```", ""]
     lines += _receptor_plasticity(receptor.plasticity_constants()) if plastic else []
+    release = specs.experiment.drugs.presynaptic_release if specs.experiment else None
+    lines += _presynaptic_release(release, net) if release else []
     lines += _plasticity(specs)
     files = [("Network parameters", specs.network_path)]
     if specs.experiment_path:
@@ -194,6 +196,20 @@ def _receptor_plasticity(constants: rp.PlasticityConstants) -> list[str]:
             for name, source in rp.SOURCES.items()]
     return ["## Receptor plasticity (δ expression, α4 fraction)", "",
             *_table(["Constant", "Value", "Source"], rows), ""]
+
+
+def _presynaptic_release(release: Any, net: Any) -> list[str]:
+    """Presynaptic-release section: the modulated projections, the region whose ALLO each reads
+    (its target's), the curve and its update code."""
+    curve = release.profile()
+    rows = [[f"`{name}`", net.projections[name].source, net.projections[name].target,
+             net.populations[net.projections[name].target].region] for name in release.projections]
+    return ["## Presynaptic release (ALLO lowers evoked glutamate release)", "",
+            f"Each spike delivers weight x release, release = hill_factor(ALLO of the target's "
+            f"region, emax {curve.emax:g}, EC50 {curve.ec50_nM:g} nM, n {curve.hill:g}) "
+            f"({curve.source}).", "",
+            *_table(["Projection", "Source", "Target", "ALLO of region"], rows), "",
+            "```", eq.release_update_code(0).replace("(t, 0)", "(t, region_id)"), "```", ""]
 
 
 def _resources(size: Estimate, recorded: bool) -> list[str]:

@@ -116,3 +116,14 @@ def test_spec_checks_and_structure(tmp_path):
     assert run_cli("run", FEAR, "--set", "drugs.presynaptic_release={projections: [x]}",
                    "-o", out, "-q") == 2
     assert not out.exists()
+
+
+def test_description_names_the_modulated_projections():
+    """``allonet describe`` shows the release section (projections, region, code) only when on."""
+    from allonet.describe import describe
+
+    assert "Presynaptic release" not in describe(load_experiment(FEAR))
+    text = describe(load_experiment(FEAR, ["drugs.presynaptic_release={projections: [IL_ITCv]}"]))
+    section = text[text.index("## Presynaptic release"):]
+    assert "| `IL_ITCv` | IL | ITCv | amygdala |" in section
+    assert "release = allo_conc(t, region_id)" in section

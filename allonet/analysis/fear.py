@@ -108,9 +108,9 @@ class FreezingCurve:
         """From a ``protocol.freezing`` mapping (rates as text, "16 Hz", or floats in Hz)."""
         def hz(key: str) -> float | None:
             value = spec.get(key)
-            if value is None or isinstance(value, int | float):
-                return value if value is None else float(value)
-            return to_hz(value)
+            if value is None:
+                return None
+            return float(value) if isinstance(value, int | float) else to_hz(value)
         hill = spec.get("hill")
         return cls(hz("saturation"), hz("half_max"), None if hill is None else float(hill))
 

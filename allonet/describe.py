@@ -21,6 +21,7 @@ from allonet.model.neurons import NEURON_MODELS, membrane_equations
 from allonet.model.synapses import SYNAPSE_MODELS
 from allonet.pharmacology import DRUGS
 from allonet.pharmacology import receptor_plasticity as rp
+from allonet.pharmacology.drugs import release_drug
 from allonet.resources import RATE_GUESS_HZ, Estimate, estimate, format_bytes
 from allonet.spec import ResolvedSpecs
 from allonet.units import UnitParseError, parse_quantity
@@ -199,16 +200,16 @@ def _receptor_plasticity(constants: rp.PlasticityConstants) -> list[str]:
 
 
 def _presynaptic_release(release: Any, net: Any) -> list[str]:
-    """Presynaptic-release section: the modulated projections, the region whose ALLO each reads
-    (its target's), the curve and its update code."""
-    curve = release.profile()
+    """Presynaptic-release section: the modulated projections, the region whose concentration
+    each reads (its target's), the curve and its update code."""
+    curve, drug = release.profile(), release_drug().label
     rows = [[f"`{name}`", net.projections[name].source, net.projections[name].target,
              net.populations[net.projections[name].target].region] for name in release.projections]
-    return ["## Presynaptic release (ALLO lowers evoked glutamate release)", "",
-            f"Each spike delivers weight x release, release = hill_factor(ALLO of the target's "
+    return [f"## Presynaptic release ({drug} lowers evoked glutamate release)", "",
+            f"Each spike delivers weight x release, release = hill_factor({drug} of the target's "
             f"region, emax {curve.emax:g}, EC50 {curve.ec50_nM:g} nM, n {curve.hill:g}) "
             f"({curve.source}).", "",
-            *_table(["Projection", "Source", "Target", "ALLO of region"], rows), "",
+            *_table(["Projection", "Source", "Target", f"{drug} of region"], rows), "",
             "```", eq.release_update_code(0).replace("(t, 0)", "(t, region_id)"), "```", ""]
 
 

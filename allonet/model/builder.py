@@ -28,6 +28,7 @@ from allonet.model.parameters import (
 )
 from allonet.model.synapses import SYNAPSE_MODELS
 from allonet.pharmacology import DRUGS, ReleaseProfile
+from allonet.pharmacology.drugs import release_drug
 from allonet.pharmacology.receptor_plasticity import STATE_ARRAYS
 from allonet.spec.network import NetworkSpec, Population, Projection, received_synapses
 from allonet.units import parse_quantity
@@ -381,7 +382,8 @@ def _projection_object(spec: NetworkSpec, name: str, proj: Projection,
         on_pre = SYNAPSE_MODELS[syn.kind].on_pre(channel, "w*release" if release else "w")
     if release:
         model += eq.RELEASE_EQUATIONS
-        local[DRUGS["allo"].array] = namespace[DRUGS["allo"].array]
+        array = release_drug().array
+        local[array] = namespace[array]
     if si(proj.delay_sd) > 0:
         model += "d : second (constant)\n"
     source = _subgroup(groups[proj.source], proj.source_range)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 from allonet.model.synthesis import LINK_VARIABLE
 from allonet.pharmacology import DRUGS, Drug, Effect, brian_expression, hill_factor
+from allonet.pharmacology.drugs import release_drug
 from allonet.pharmacology.receptor_plasticity import STATE_ARRAYS, insensitive_mix, tonic_scale
 
 #: name of the TimedArray (0/1) that gates coincidence plasticity; constant 1 if not given
@@ -179,10 +180,11 @@ release_hill : 1 (constant, shared)
 
 def release_update_code(region_id: int) -> str:
     """Code run at every concentration sample on a projection under presynaptic release
-    modulation: ``release`` = :func:`~allonet.pharmacology.hill_factor` of the ALLO (nM) in
-    region ``region_id`` (where the terminals are) with the projection's ``release_*`` constants.
-    The scheduled concentration: a closed-loop region's synthesised excess is not added."""
-    drug = DRUGS["allo"]
+    modulation: ``release`` = :func:`~allonet.pharmacology.hill_factor` of the concentration (nM)
+    of the drug that lowers release (:func:`~allonet.pharmacology.drugs.release_drug`) in region
+    ``region_id`` (where the terminals are), with the projection's ``release_*`` constants. The
+    scheduled concentration: a closed-loop region's synthesised excess is not added."""
+    drug = release_drug()
     text = _expression(hill_factor, drug.symbol, (("emax", "release_emax"),
                                                   ("ec50", "release_ec50"), ("n", "release_hill")))
     return "release = " + _substitute(text, drug.symbol, f"{drug.array}(t, {int(region_id)})")

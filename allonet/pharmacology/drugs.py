@@ -98,6 +98,9 @@ class Drug:
     recorded: bool = False
     #: its history drives the slow receptor plasticity (:mod:`.receptor_plasticity`)
     drives_plasticity: bool = False
+    #: it lowers evoked glutamate release where ``drugs.presynaptic_release`` says
+    #: (:func:`~allonet.pharmacology.release_factor`)
+    lowers_release: bool = False
     #: experiment fields holding its concentrations (run-time values of a compiled model)
     spec_fields: tuple[str, ...] = field(init=False)
 
@@ -141,7 +144,7 @@ DRUGS: dict[str, Drug] = {d.key: d for d in (
     Drug(
         key="allo", name="allopregnanolone (ALLO)", label="ALLO", spec_field="allo",
         array="allo_conc", default_field="allo_default", synthesised=True, recorded=True,
-        drives_plasticity=True,
+        drives_plasticity=True, lowers_release=True,
         parameters=("allo_emax", "allo_ec50", "allo_hill", "tonic_emax", "tonic_ec50"),
         effects=(
             # decay_factor and tonic_factor of receptors.py, with the population's profiles
@@ -167,6 +170,12 @@ DRUGS: dict[str, Drug] = {d.key: d for d in (
         parameter_values=_benzodiazepine_parameters,
     ),
 )}
+
+
+def release_drug() -> Drug:
+    """The drug that lowers evoked glutamate release (the one with ``lowers_release``)."""
+    [drug] = [d for d in DRUGS.values() if d.lowers_release]
+    return drug
 
 
 def chosen_profiles(drugs: Any) -> dict[str, str]:

@@ -81,9 +81,11 @@ def _run_one(job: tuple[str, list[str], str]) -> str:
 
 
 def run_jobs(jobs: dict) -> dict:
-    """Run every job ``key -> (spec, overrides, output)`` and read the run files back: the first
-    job of each spec in this process (it compiles the spec's binary), the rest on two worker
-    processes (2 cores); ``key -> RunFile``."""
+    """Run every job ``key -> (spec, overrides, output)`` and read the run files back
+    (``key -> RunFile``). The first job of the first spec runs in this process (it compiles that
+    spec's binary); everything else runs on two worker processes (2 cores), the first job of each
+    other spec at the head of the queue, so that its compile overlaps the first spec's runs, and
+    that spec's other jobs at the tail, by when its binary is built."""
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
@@ -91,11 +93,18 @@ def run_jobs(jobs: dict) -> dict:
 
     jobs = {key: (str(spec), list(overrides), str(output))
             for key, (spec, overrides, output) in jobs.items()}
-    firsts = set({job[0]: key for key, job in reversed(jobs.items())}.values())
-    for key in firsts:
-        _run_one(jobs[key])
+    firsts = {}
+    for key, job in jobs.items():
+        firsts.setdefault(job[0], key)
+    first, *others = firsts.values()
+    _run_one(jobs[first])
+    built_first = [job for key, job in jobs.items()
+                   if key != first and job[0] == jobs[first][0]]
+    rest = [job for key, job in jobs.items()
+            if job[0] != jobs[first][0] and key not in others]
+    queue = [jobs[key] for key in others] + built_first + rest
     with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
-        list(pool.map(_run_one, [job for key, job in jobs.items() if key not in firsts]))
+        list(pool.map(_run_one, queue))
     return {key: read_run(Path(output)) for key, (_, _, output) in jobs.items()}
 
 

@@ -210,7 +210,7 @@ def _presynaptic_release(release: Any, net: Any) -> list[str]:
             f"region, emax {curve.emax:g}, EC50 {curve.ec50_nM:g} nM, n {curve.hill:g}) "
             f"({curve.source}).", "",
             *_table(["Projection", "Source", "Target", f"{drug} of region"], rows), "",
-            "```", eq.release_update_code(0).replace("(t, 0)", "(t, region_id)"), "```", ""]
+            "```", eq.release_update_code("region_id"), "```", ""]
 
 
 def _resources(size: Estimate, recorded: bool) -> list[str]:

@@ -178,16 +178,17 @@ release_hill : 1 (constant, shared)
 """
 
 
-def release_update_code(region_id: int) -> str:
+def release_update_code(region: int | str) -> str:
     """Code run at every concentration sample on a projection under presynaptic release
     modulation: ``release`` = :func:`~allonet.pharmacology.hill_factor` of the concentration (nM)
     of the drug that lowers release (:func:`~allonet.pharmacology.drugs.release_drug`) in region
-    ``region_id`` (where the terminals are), with the projection's ``release_*`` constants. The
-    scheduled concentration: a closed-loop region's synthesised excess is not added."""
+    ``region`` (an index, or an expression for descriptions; where the terminals are), with
+    the projection's ``release_*`` constants. The scheduled concentration: a closed-loop
+    region's synthesised excess is not added."""
     drug = release_drug()
     text = _expression(hill_factor, drug.symbol, (("emax", "release_emax"),
                                                   ("ec50", "release_ec50"), ("n", "release_hill")))
-    return "release = " + _substitute(text, drug.symbol, f"{drug.array}(t, {int(region_id)})")
+    return "release = " + _substitute(text, drug.symbol, f"{drug.array}(t, {region})")
 
 
 def coincidence_on_pre(role: str, channel: str, context_depression: bool = False,

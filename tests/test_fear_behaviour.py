@@ -105,11 +105,17 @@ def test_contextual_fear_needs_the_hippocampus(fear_runs):
 
 def test_freezing_falls_within_the_extinction_session(fear_runs):
     """Within-session extinction: freezing to the last two extinction CSs is below that to the
-    first two in >= 8/10 seeds and at most half of it on average."""
+    first two in >= 8/10 seeds, a large paired effect (d_z >= 1.5).
+
+    Until session 12 the second clause was "at most half on average", a threshold with no source
+    that sat on the model's own mean: over 60 seeds each, last/first is 0.46 on the session-11
+    random streams and 0.53 on the current ones (both 60/60 seeds falling, d_z 2.9 and 2.6), so
+    a 10-seed mean passed or failed by the stream. docs/studies.md gives the numbers."""
     trials = trial_freezing(fear_runs["base"], "extinction")
     first, last = trials[:, :2].mean(axis=1), trials[:, -2:].mean(axis=1)
     assert np.sum(last < first) >= 8, (first, last)
-    assert last.mean() <= 0.5 * first.mean(), (first, last)
+    decline = first - last
+    assert decline.mean() >= 1.5 * decline.std(ddof=1), (first, last)
 
 
 def test_extinction_is_not_erasure(fear_runs):

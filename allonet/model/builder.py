@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 import brian2 as b2
 import numpy as np
 from brian2.devices.cpp_standalone.device import CPPStandaloneDevice
-from brian2.input.binomial import BinomialFunction
 
 from allonet.errors import SpecError
+from allonet.model import background_drive
 from allonet.model import equations as eq
 from allonet.model import synthesis as synth
 from allonet.model.equations import PLASTICITY_GATE
 from allonet.model.neurons import membrane_equations, neuron_model
 from allonet.model.parameters import (
-    background_weight,
     base_rate_array,
     plasticity_constants,
     run_time_values,
@@ -127,7 +126,7 @@ def build_model(
         groups[name] = _population(spec, name, pop, namespace, dict(profiles or {}), drug_clock,
                                    (sample_every or {}).get(name), pop.region in synthesis,
                                    glutamate.get(name), name in per_neuron_drugs, plasticity)
-        extra += _backgrounds(name, pop, groups[name])
+        background_drive.add_drives(name, pop, groups[name])
     for name, inp in spec.inputs.items():
         groups[name] = _input(name, inp, namespace)
     release = dict(release or {})
@@ -211,8 +210,7 @@ def _population(spec: NetworkSpec, name: str, pop: Population, namespace: dict,
         text += synth.LINK_EQUATIONS
     if glutamate is not None:
         text += synth.GLUTAMATE_EQUATIONS
-    text += "".join(f"{background_weight(k)} : siemens (constant, shared)\n"
-                    for k in range(len(pop.background)))
+    text += background_drive.equations(pop)
     local = dict(namespace)
     if pop.coincidence:
         text += eq.coincidence_equations()
@@ -301,20 +299,7 @@ def _initialise(group: b2.NeuronGroup, name: str, pop: Population, namespace: di
         group.w_ctx = _gaussian("w_ctx0", "w_ctx_sd", "siemens")
     if f"silence_{name}" in namespace:
         group.silence_rank = "rand()"
-
-
-def _backgrounds(name: str, pop: Population, group: b2.NeuronGroup) -> list:
-    """Poisson background as binomial event counts per step (what ``PoissonInput`` does), with
-    stable names: ``PoissonInput`` numbers its sampler anew in every build of a process, which
-    would change the generated code and force a recompile. The sampler's n and rate are
-    structure (its code holds them); each drive's weight is the run-time ``bg_weight_<k>``."""
-    dt = float(b2.defaultclock.dt)
-    for k, bg in enumerate(pop.background):
-        sampler = BinomialFunction(bg.n, si(bg.rate) * dt, name=f"{name}_background_{k}")
-        group.namespace[sampler.name] = sampler
-        group.run_regularly(f"h_{bg.synapse} += {sampler.name}()*{background_weight(k)}",
-                            when="synapses", name=f"{name}_background_{k}_drive")
-    return []
+    background_drive.initialise(name, pop, group)
 
 
 def _input(name: str, inp, namespace: dict) -> b2.Group:

@@ -1,0 +1,122 @@
+"""The Poisson background's sampler (``allonet.model.background_drive``) draws, step by step,
+exactly independent Binomial(n, p) event counts (what Brian2's ``PoissonInput`` draws), though it
+draws random numbers only at the steps that carry events: on the C++ code that standalone
+binaries run (compiled here with allonet's flags) and on Brian2's numpy and Cython runtimes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from allonet import toolchain
+from allonet.model.background_drive import Sampler, sampler_functions, source
+
+#: (n, p): the main network's drives (100 sources at 6 Hz and 200 at 7 Hz, dt 0.1 ms), Vlachos
+#: 2011's (1000 at 5 Hz), and a dense one (many events per step)
+CASES = [(100, 6e-4), (200, 7e-4), (1000, 5e-4), (50, 0.1)]
+
+#: one chain of this many steps on C++, which tests the gaps between event steps
+CPP_STEPS = 2_000_000
+
+_HARNESS = """
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <random>
+static std::mt19937 gen(7);
+inline double _rand(const int) {  // Brian2's standalone uniform: 53 random bits
+    const long a = gen() >> 5, b = gen() >> 6;
+    return (a * 67108864.0 + b) / 9007199254740992.0;
+}
+%GAP%
+%COUNT%
+int main() {
+    int32_t wait = bg_gap(0, 0);
+    for (long step = 0; step < %STEPS%; step++) {
+        wait -= 1;
+        const int32_t count = bg_count(wait, 0);
+        wait += bg_gap(wait, 0);
+        std::fwrite(&count, sizeof count, 1, stdout);
+    }
+    return 0;
+}
+"""
+
+
+def _check_binomial(counts: np.ndarray, n: int, p: float) -> None:
+    """Counts match Binomial(n, p): chi-square over the classes with >= 20 expected, and mean
+    and variance within 5 standard errors."""
+    size = counts.size
+    top = int(stats.binom.ppf(1 - 20 / size, n, p))
+    observed = np.bincount(np.minimum(counts, top + 1), minlength=top + 2)
+    expected = np.append(stats.binom.pmf(np.arange(top + 1), n, p),
+                         stats.binom.sf(top, n, p)) * size
+    keep = expected >= 20
+    observed = np.append(observed[keep], observed[~keep].sum())
+    expected = np.append(expected[keep], expected[~keep].sum())
+    observed, expected = observed[expected > 0], expected[expected > 0]
+    assert stats.chisquare(observed, expected).pvalue > 1e-4, (observed, expected.round())
+    mean, var = n * p, n * p * (1 - p)
+    assert abs(counts.mean() - mean) < 5 * np.sqrt(var / size)
+    squares = (counts - mean) ** 2
+    assert abs(squares.mean() - var) < 5 * squares.std() / np.sqrt(size)
+
+
+def _chain(tmp_path, sampler: Sampler, steps: int) -> np.ndarray:
+    """Counts of one neuron's drive over ``steps`` steps, from the C++ source compiled with
+    allonet's flags."""
+    code = _HARNESS.replace("%STEPS%", str(steps))
+    for kind in ("gap", "count"):
+        code = code.replace(f"%{kind.upper()}%", source(kind, "cpp", "bg", sampler))
+    (tmp_path / "harness.cpp").write_text(code)
+    flags = [f for f in toolchain.compile_flags() if f != "-w"]
+    subprocess.run([toolchain.compiler_command(), *flags, "harness.cpp", "-o", "harness"],
+                   cwd=tmp_path, check=True)
+    out = subprocess.run(["./harness"], cwd=tmp_path, check=True, capture_output=True).stdout
+    return np.frombuffer(out, dtype=np.int32)
+
+
+needs_compiler = pytest.mark.skipif(shutil.which(toolchain.compiler_command()) is None,
+                                    reason="no C++ compiler")
+
+
+@needs_compiler
+@pytest.mark.parametrize(("n", "p"), CASES)
+def test_cpp_sampler_draws_independent_binomial_counts(tmp_path, n, p):
+    counts = _chain(tmp_path, Sampler(n, p), CPP_STEPS)
+    _check_binomial(counts, n, p)
+    # Consecutive steps are independent: P(events at t and t+1) = P(events)^2.
+    both = np.mean((counts[1:] > 0) & (counts[:-1] > 0))
+    single = 1 - (1 - p) ** n
+    assert abs(both - single**2) < 5 * np.sqrt(single**2 * (1 - single**2) / counts.size)
+
+
+@needs_compiler
+def test_silent_drive_draws_no_event(tmp_path):
+    assert not _chain(tmp_path, Sampler(100, 0.0), 10_000).any()
+    with pytest.raises(ValueError, match=r"rate\*dt = 1.0"):
+        Sampler(10, 1.0)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", ["numpy", "cython"])
+def test_runtime_sampler_draws_binomial_counts(target):
+    import brian2 as b2
+
+    n, p = CASES[0]
+    b2.prefs.codegen.target = target
+    b2.start_scope()
+    b2.seed(11)
+    functions = sampler_functions("bg", Sampler(n, p))
+    group = b2.NeuronGroup(1000, "wait : integer\ncount : integer", namespace=dict(functions),
+                           dt=0.1 * b2.ms)
+    group.wait = "bg_gap(0)"
+    group.run_regularly("wait -= 1\ncount = bg_count(wait)\nwait += bg_gap(wait)")
+    monitor = b2.StateMonitor(group, "count", record=True)
+    b2.Network(group, monitor).run(200 * b2.ms)
+    b2.prefs.codegen.target = "auto"
+    _check_binomial(np.asarray(monitor.count).ravel(), n, p)

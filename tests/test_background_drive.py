@@ -13,7 +13,7 @@ import pytest
 from scipy import stats
 
 from allonet import toolchain
-from allonet.model.background_drive import Sampler, sampler_functions, source
+from allonet.model.background_drive import COUNT, GAP, Sampler, functions, source
 
 #: (n, p): the main network's drives (100 sources at 6 Hz and 200 at 7 Hz, dt 0.1 ms), Vlachos
 #: 2011's (1000 at 5 Hz), and a dense one (many events per step)
@@ -35,11 +35,12 @@ inline double _rand(const int) {  // Brian2's standalone uniform: 53 random bits
 %GAP%
 %COUNT%
 int main() {
-    int32_t wait = bg_gap(0, 0);
+    const double n = %N%, inv = %INV%, first = %FIRST%, ratio = %RATIO%;
+    int32_t wait = background_gap(0, n, inv, 0);
     for (long step = 0; step < %STEPS%; step++) {
         wait -= 1;
-        const int32_t count = bg_count(wait, 0);
-        wait += bg_gap(wait, 0);
+        const int32_t count = background_count(wait, n, first, ratio, 0);
+        wait += background_gap(wait, n, inv, 0);
         std::fwrite(&count, sizeof count, 1, stdout);
     }
     return 0;
@@ -70,8 +71,9 @@ def _chain(tmp_path, sampler: Sampler, steps: int) -> np.ndarray:
     """Counts of one neuron's drive over ``steps`` steps, from the C++ source compiled with
     allonet's flags."""
     code = _HARNESS.replace("%STEPS%", str(steps))
-    for kind in ("gap", "count"):
-        code = code.replace(f"%{kind.upper()}%", source(kind, "cpp", "bg", sampler))
+    code = code.replace("%GAP%", source(GAP, "cpp")).replace("%COUNT%", source(COUNT, "cpp"))
+    for name, value in sampler.constants().items():
+        code = code.replace(f"%{name.upper()}%", repr(value))
     (tmp_path / "harness.cpp").write_text(code)
     flags = [f for f in toolchain.compile_flags() if f != "-w"]
     subprocess.run([toolchain.compiler_command(), *flags, "harness.cpp", "-o", "harness"],
@@ -111,11 +113,14 @@ def test_runtime_sampler_draws_binomial_counts(target):
     b2.prefs.codegen.target = target
     b2.start_scope()
     b2.seed(11)
-    functions = sampler_functions("bg", Sampler(n, p))
-    group = b2.NeuronGroup(1000, "wait : integer\ncount : integer", namespace=dict(functions),
-                           dt=0.1 * b2.ms)
-    group.wait = "bg_gap(0)"
-    group.run_regularly("wait -= 1\ncount = bg_count(wait)\nwait += bg_gap(wait)")
+    shared = "".join(f"{c} : 1 (constant, shared)\n" for c in ("n", "inv", "first", "ratio"))
+    group = b2.NeuronGroup(1000, shared + "wait : integer\ncount : integer",
+                           namespace=functions(), dt=0.1 * b2.ms)
+    for name, value in Sampler(n, p).constants().items():
+        setattr(group, name, value)
+    group.wait = "background_gap(0, n, inv)"
+    group.run_regularly("wait -= 1\ncount = background_count(wait, n, first, ratio)\n"
+                        "wait += background_gap(wait, n, inv)")
     monitor = b2.StateMonitor(group, "count", record=True)
     b2.Network(group, monitor).run(200 * b2.ms)
     b2.prefs.codegen.target = "auto"

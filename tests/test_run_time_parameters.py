@@ -53,7 +53,8 @@ def test_structure_ignores_run_time_values_but_not_a_spread_becoming_nonzero():
     values = ["synapses.gaba_pv.tau0=12 ms", "projections.LA_CeLon.weight=0.7 nS",
               "inputs.ec.rate=7 Hz", "populations.LA.coincidence.alpha=0.02",
               "populations.CeM.params.VT=-52 mV", "synapses.ampa.tau_decay=6 ms",
-              "populations.LA.background.0.weight=0.9 nS"]
+              "populations.LA.background.0.weight=0.9 nS",
+              "populations.LA.background.0.rate=8 Hz", "populations.LA.background.0.n=150"]
     for override in values:
         path = override.split("=")[0]
         assert is_run_time(path) and is_run_time("network." + path), path

@@ -11,42 +11,59 @@ such a step is Binomial(n, p) conditioned on at least one event. Step by step th
 sequence of independent Binomial(n, p) counts that ``PoissonInput`` draws; only which random
 numbers are drawn differs (``tests/test_background_drive.py`` checks the distribution).
 
-Per step, in the order of the generated code::
+Per step, in the order of the generated code (``count`` and ``gap`` return 0 unless the wait
+has run out)::
 
     bg_wait_k -= 1
-    h_<channel> += <pop>_background_k_count(bg_wait_k) * bg_weight_k   # 0 unless bg_wait_k <= 0
-    bg_wait_k += <pop>_background_k_gap(bg_wait_k)                     # 0 unless bg_wait_k <= 0
+    h_<channel> += background_count(bg_wait_k, bg_n_k, bg_first_k, bg_ratio_k) * bg_weight_k
+    bg_wait_k += background_gap(bg_wait_k, bg_n_k, bg_inv_k)
 
-Each population's ``n`` and ``rate`` are structure (the sampler's code holds them); the weight is
-the run-time ``bg_weight_<k>``.
+Every number of a drive is a run-time value of the compiled model: the weight ``bg_weight_<k>``
+and the sampler's constants (:class:`Sampler`, from ``n``, ``rate`` and dt; ``bg_n_<k>`` 0 for a
+silent drive), all shared variables of the population.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import brian2 as b2
 import numpy as np
-from brian2.core.functions import DEFAULT_FUNCTIONS, Function
 
-from allonet.model.parameters import background_weight
 from allonet.spec.network import Population
-from allonet.units import parse_si
+
+if TYPE_CHECKING:  # Brian2 only where a model is built: direct runs read the constants alone
+    import brian2 as b2
 
 #: Largest gap in steps (a draw beyond it is cut here: 2**30 steps are ~30 h at dt 0.1 ms).
 MAX_GAP = 2**30
+#: Names of the two sampling functions in generated code.
+GAP, COUNT = "background_gap", "background_count"
+
+
+def background_weight(index: int) -> str:
+    """Shared variable (siemens) holding the weight of a population's background drive
+    ``index``."""
+    return f"bg_weight_{index}"
 
 
 def wait_variable(index: int) -> str:
-    """Per-neuron integer variable: steps to the next step with events of background ``index``."""
+    """Per-neuron integer variable: steps to the next step with events of drive ``index``."""
     return f"bg_wait_{index}"
+
+
+def constant_variable(name: str, index: int) -> str:
+    """Shared variable (1) holding sampler constant ``name`` (a :meth:`Sampler.constants` key) of
+    drive ``index``."""
+    return f"bg_{name}_{index}"
 
 
 @dataclass(frozen=True)
 class Sampler:
-    """The constants of one drive's sampler: ``n`` sources, each spiking in a step with
-    probability ``p`` (rate times dt, 1)."""
+    """One drive's sampler: ``n`` sources, each spiking in a step with probability ``p`` (rate
+    times dt, 1)."""
 
     n: int
     p: float
@@ -57,89 +74,80 @@ class Sampler:
 
     @property
     def silent(self) -> bool:
-        """True for a drive at 0 Hz (no step ever carries an event)."""
-        return self.p == 0
+        """True for a drive that never fires (0 Hz or no sources)."""
+        return self.p == 0 or self.n == 0
 
-    @property
-    def inverse_log_q_n(self) -> float:
-        """1/log((1-p)**n): a gap is 1 + floor(log(U) * this) for U uniform in (0, 1]."""
-        return 1.0 / (self.n * math.log1p(-self.p))
-
-    @property
-    def first_count(self) -> float:
-        """P(count = 1 | count >= 1) = n p (1-p)**(n-1) / (1 - (1-p)**n)."""
+    def constants(self) -> dict[str, float]:
+        """The values the generated code reads: ``n`` (0 when silent); ``inv``, 1/log((1-p)**n)
+        (a gap is 1 + floor(log(U) * inv) for U uniform in (0, 1]); ``first``,
+        P(count = 1 | count >= 1) = n p (1-p)**(n-1) / (1 - (1-p)**n); ``ratio``, p/(1-p)
+        (P(count = x+1)/P(count = x) = (n-x)/(x+1) times it)."""
+        if self.silent:
+            return {"n": 0.0, "inv": 0.0, "first": 0.0, "ratio": 0.0}
         log_q = math.log1p(-self.p)
-        return self.n * self.p * math.exp((self.n - 1) * log_q) / -math.expm1(self.n * log_q)
-
-    @property
-    def ratio(self) -> float:
-        """p/(1-p): P(count = x+1)/P(count = x) = (n-x)/(x+1) times this."""
-        return self.p / (1.0 - self.p)
+        return {"n": float(self.n), "inv": 1.0 / (self.n * log_q),
+                "first": self.n * self.p * math.exp((self.n - 1) * log_q)
+                / -math.expm1(self.n * log_q),
+                "ratio": self.p / (1.0 - self.p)}
 
 
-#: C++ (``%T%``/``%F%``: the language's true and false) and Cython templates of the two functions.
-_GAP = {"cpp": """
-int32_t %NAME%_gap(const int32_t wait, const int _vectorisation_idx)
+#: Arguments of each function after the wait (their Brian2 names are
+#: :func:`constant_variable`'s).
+ARGUMENTS = {GAP: ("n", "inv"), COUNT: ("n", "first", "ratio")}
+
+#: The functions in C++ and Cython (``%MAX%``: :data:`MAX_GAP`).
+SOURCES = {GAP: {"cpp": """
+int32_t background_gap(const int32_t wait, const double n, const double inv,
+                       const int _vectorisation_idx)
 {
     if (wait > 0) return 0;
-    if (%SILENT%) return %MAX%;
-    const double gap = 1.0 + floor(log(1.0 - _rand(_vectorisation_idx)) * %INV%);
+    if (n < 1) return %MAX%;
+    const double gap = 1.0 + floor(log(1.0 - _rand(_vectorisation_idx)) * inv);
     return gap < %MAX% ? (int32_t)gap : %MAX%;
 }
 """, "cython": """
-cdef int %NAME%_gap(int wait, int _vectorisation_idx):
+cdef int background_gap(int wait, double n, double inv, int _vectorisation_idx):
     if wait > 0:
         return 0
-    if %SILENT%:
+    if n < 1:
         return %MAX%
-    cdef double gap = 1.0 + floor(log(1.0 - _rand(_vectorisation_idx)) * %INV%)
+    cdef double gap = 1.0 + floor(log(1.0 - _rand(_vectorisation_idx)) * inv)
     return <int>gap if gap < %MAX% else %MAX%
-"""}
-_COUNT = {"cpp": """
-int32_t %NAME%_count(const int32_t wait, const int _vectorisation_idx)
+"""}, COUNT: {"cpp": """
+int32_t background_count(const int32_t wait, const double n, const double first,
+                         const double ratio, const int _vectorisation_idx)
 {
-    if (%SILENT% || wait > 0) return 0;
+    if (wait > 0 || n < 1) return 0;
     double U = _rand(_vectorisation_idx);
-    double px = %FIRST%;
+    double px = first;
     int32_t x = 1;
-    while (U > px && x < %N%)
+    while (U > px && x < n)
     {
         U -= px;
-        px *= (%N% - x) * %RATIO% / (x + 1);
+        px *= (n - x) * ratio / (x + 1);
         x++;
     }
     return x;
 }
 """, "cython": """
-cdef int %NAME%_count(int wait, int _vectorisation_idx):
-    if %SILENT% or wait > 0:
+cdef int background_count(int wait, double n, double first, double ratio,
+                          int _vectorisation_idx):
+    if wait > 0 or n < 1:
         return 0
     cdef double U = _rand(_vectorisation_idx)
-    cdef double px = %FIRST%
+    cdef double px = first
     cdef int x = 1
-    while U > px and x < %N%:
+    while U > px and x < n:
         U -= px
-        px *= (%N% - x) * %RATIO% / (x + 1)
+        px *= (n - x) * ratio / (x + 1)
         x += 1
     return x
-"""}
-_BOOLEANS = {"cpp": ("true", "false"), "cython": ("True", "False")}
+"""}}
 
 
-def source(kind: str, target: str, name: str, sampler: Sampler) -> str:
-    """Source of function ``<name>_<kind>`` (kind ``gap`` or ``count``) for ``target`` (``cpp`` or
-    ``cython``), with ``sampler``'s constants written in."""
-    template = {"gap": _GAP, "count": _COUNT}[kind][target]
-    true, false = _BOOLEANS[target]
-    silent = sampler.silent
-    values = {"%NAME%": name, "%N%": str(sampler.n), "%MAX%": str(MAX_GAP),
-              "%SILENT%": true if silent else false,
-              "%INV%": "0.0" if silent else repr(sampler.inverse_log_q_n),
-              "%FIRST%": "1.0" if silent else repr(sampler.first_count),
-              "%RATIO%": repr(sampler.ratio)}
-    for key, value in values.items():
-        template = template.replace(key, value)
-    return template
+def source(function: str, target: str) -> str:
+    """Source of ``function`` (:data:`GAP` or :data:`COUNT`) for ``target`` (cpp or cython)."""
+    return SOURCES[function][target].replace("%MAX%", str(MAX_GAP))
 
 
 def _due(wait, vectorisation_idx) -> np.ndarray:
@@ -148,79 +156,91 @@ def _due(wait, vectorisation_idx) -> np.ndarray:
     return np.broadcast_to(np.asarray(wait) <= 0, (size,))
 
 
-def _numpy_gap(sampler: Sampler):
-    def gap(wait, vectorisation_idx):
-        due = _due(wait, vectorisation_idx)
-        out = np.zeros(due.shape, dtype=np.int32)
-        if sampler.silent:
-            out[due] = MAX_GAP
-            return out
-        draws = 1.0 + np.floor(np.log1p(-np.random.rand(int(due.sum())))
-                               * sampler.inverse_log_q_n)
-        out[due] = np.minimum(draws, MAX_GAP)
+def _scalar(value) -> float:
+    """A shared variable's value as the numpy target passes it (a number or a 1-element
+    array)."""
+    return float(np.asarray(value).reshape(-1)[0])
+
+
+def _numpy_gap(wait, n, inv, vectorisation_idx):
+    due = _due(wait, vectorisation_idx)
+    out = np.zeros(due.shape, dtype=np.int32)
+    if _scalar(n) < 1:
+        out[due] = MAX_GAP
         return out
-    return gap
-
-
-def _numpy_count(sampler: Sampler):
-    def count(wait, vectorisation_idx):
-        due = _due(wait, vectorisation_idx)
-        out = np.zeros(due.shape, dtype=np.int32)
-        if sampler.silent:
-            return out
-        draws = np.random.binomial(sampler.n, sampler.p, int(due.sum()))
-        while (zero := draws == 0).any():  # conditioned on >= 1 event, by rejection
-            draws[zero] = np.random.binomial(sampler.n, sampler.p, int(zero.sum()))
-        out[due] = draws
-        return out
-    return count
-
-
-def sampler_functions(name: str, sampler: Sampler) -> dict[str, Function]:
-    """Brian2 functions ``<name>_gap`` and ``<name>_count`` (integer wait -> integer) for the
-    C++, Cython and numpy targets, by name."""
-    rand = {"_rand": DEFAULT_FUNCTIONS["rand"]}
-    out = {}
-    for kind, numpy_impl in (("gap", _numpy_gap(sampler)), ("count", _numpy_count(sampler))):
-        function = Function(lambda wait, _numpy=numpy_impl: _numpy(wait, 1), arg_units=[1],
-                            return_unit=1, arg_types=["integer"], return_type="integer",
-                            stateless=False, auto_vectorise=True)
-        function.implementations.add_implementation("numpy", numpy_impl)
-        function.implementations.add_implementation(
-            "cpp", {"support_code": source(kind, "cpp", name, sampler)}, dependencies=rand,
-            name=f"{name}_{kind}")
-        function.implementations.add_implementation(
-            "cython", source(kind, "cython", name, sampler), dependencies=rand,
-            name=f"{name}_{kind}")
-        out[f"{name}_{kind}"] = function
+    draws = 1.0 + np.floor(np.log1p(-np.random.rand(int(due.sum()))) * _scalar(inv))
+    out[due] = np.minimum(draws, MAX_GAP)
     return out
 
 
+def _numpy_count(wait, n, first, ratio, vectorisation_idx):
+    due = _due(wait, vectorisation_idx)
+    out = np.zeros(due.shape, dtype=np.int32)
+    if _scalar(n) < 1:
+        return out
+    sources, p = int(_scalar(n)), _scalar(ratio) / (1.0 + _scalar(ratio))
+    draws = np.random.binomial(sources, p, int(due.sum()))
+    while (zero := draws == 0).any():  # conditioned on >= 1 event, by rejection
+        draws[zero] = np.random.binomial(sources, p, int(zero.sum()))
+    out[due] = draws
+    return out
+
+
+def _function(name: str, numpy_impl) -> b2.Function:
+    from brian2.core.functions import DEFAULT_FUNCTIONS, Function
+
+    arguments = ARGUMENTS[name]
+    function = Function(lambda *args: numpy_impl(*args, 1), arg_units=[1] * (1 + len(arguments)),
+                        return_unit=1, arg_types=["integer"] + ["float"] * len(arguments),
+                        return_type="integer", stateless=False, auto_vectorise=True)
+    rand = {"_rand": DEFAULT_FUNCTIONS["rand"]}
+    function.implementations.add_implementation("numpy", numpy_impl)
+    function.implementations.add_implementation("cpp", {"support_code": source(name, "cpp")},
+                                                dependencies=rand, name=name)
+    function.implementations.add_implementation("cython", source(name, "cython"),
+                                                dependencies=rand, name=name)
+    return function
+
+
+@functools.cache
+def functions() -> dict[str, b2.Function]:
+    """The two Brian2 functions, by name (C++, Cython and numpy targets)."""
+    return {GAP: _function(GAP, _numpy_gap), COUNT: _function(COUNT, _numpy_count)}
+
+
+def _call(name: str, index: int) -> str:
+    args = ", ".join([wait_variable(index)]
+                     + [constant_variable(a, index) for a in ARGUMENTS[name]])
+    return f"{name}({args})"
+
+
 def equations(pop: Population) -> str:
-    """Equation lines of ``pop``'s background drives: each one's weight (run-time, shared) and
-    wait (per neuron)."""
-    return "".join(f"{background_weight(k)} : siemens (constant, shared)\n"
-                   f"{wait_variable(k)} : integer\n" for k in range(len(pop.background)))
+    """Equation lines of ``pop``'s background drives: each one's weight and sampler constants
+    (run-time, shared) and its wait (per neuron)."""
+    lines = []
+    for k in range(len(pop.background)):
+        lines.append(f"{background_weight(k)} : siemens (constant, shared)")
+        lines += [f"{constant_variable(c, k)} : 1 (constant, shared)"
+                  for c in ("n", "inv", "first", "ratio")]
+        lines.append(f"{wait_variable(k)} : integer")
+    return "".join(line + "\n" for line in lines)
 
 
 def add_drives(name: str, pop: Population, group: b2.NeuronGroup) -> None:
-    """Give ``group`` (population ``name``) its background drives: the samplers in its namespace
-    and one step-wise update each (in the ``synapses`` slot, where ``PoissonInput`` adds its
-    events)."""
-    dt = float(b2.defaultclock.dt)
+    """Give ``group`` (population ``name``) its background drives: one step-wise update each, in
+    the ``synapses`` slot, where ``PoissonInput`` adds its events."""
+    group.namespace.update(functions())
     for k, bg in enumerate(pop.background):
-        label = f"{name}_background_{k}"
-        functions = sampler_functions(label, Sampler(bg.n, parse_si(bg.rate)[0] * dt))
-        group.namespace.update(functions)
         wait = wait_variable(k)
         group.run_regularly(f"{wait} -= 1\n"
-                            f"h_{bg.synapse} += {label}_count({wait})*{background_weight(k)}\n"
-                            f"{wait} += {label}_gap({wait})",
-                            when="synapses", name=f"{label}_drive")
+                            f"h_{bg.synapse} += {_call(COUNT, k)}*{background_weight(k)}\n"
+                            f"{wait} += {_call(GAP, k)}",
+                            when="synapses", name=f"{name}_background_{k}_drive")
 
 
-def initialise(name: str, pop: Population, group: b2.NeuronGroup) -> None:
+def initialise(pop: Population, group: b2.NeuronGroup) -> None:
     """Draw each neuron's first waits (geometric, which is memoryless: the drive is stationary
-    from t = 0)."""
+    from t = 0); after the run-time constants are set."""
     for k in range(len(pop.background)):
-        setattr(group, wait_variable(k), f"{name}_background_{k}_gap(0)")
+        args = ", ".join(["0"] + [constant_variable(a, k) for a in ARGUMENTS[GAP]])
+        setattr(group, wait_variable(k), f"{GAP}({args})")

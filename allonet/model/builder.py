@@ -299,7 +299,7 @@ def _initialise(group: b2.NeuronGroup, name: str, pop: Population, namespace: di
         group.w_ctx = _gaussian("w_ctx0", "w_ctx_sd", "siemens")
     if f"silence_{name}" in namespace:
         group.silence_rank = "rand()"
-    background_drive.initialise(name, pop, group)
+    background_drive.initialise(pop, group)
 
 
 def _input(name: str, inp, namespace: dict) -> b2.Group:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from allonet.model.background_drive import Sampler, background_weight, constant_variable
 from allonet.model.neurons import neuron_model
 from allonet.model.synapses import peak_normalisation
 from allonet.spec.network import NetworkSpec, Population, Projection, received_synapses
@@ -39,12 +40,6 @@ class Parameter:
 def base_rate_array(input_name: str) -> str:
     """Name of the one-sample TimedArray (Hz) holding Poisson input ``input_name``'s rate."""
     return f"{input_name}_rate"
-
-
-def background_weight(index: int) -> str:
-    """Variable of a population (siemens) holding the weight of its background drive
-    ``index``."""
-    return f"bg_weight_{index}"
 
 
 def _si(text: str) -> float:
@@ -86,9 +81,13 @@ def _population(spec: NetworkSpec, name: str, pop: Population) -> Iterator[Param
             yield field(variable, f"{params}.{spec_field}")
         if _si(pop.v_init_sd) == 0:
             yield field("v", f"{params}.EL")
+    dt = _si(spec.integration.dt)
     for k, bg in enumerate(pop.background):
-        yield Parameter(f"{name}.{background_weight(k)}", _si(bg.weight),
-                        (f"{base}.background.{k}.weight",))
+        drive = f"{base}.background.{k}"
+        yield Parameter(f"{name}.{background_weight(k)}", _si(bg.weight), (f"{drive}.weight",))
+        for constant, value in Sampler(bg.n, _si(bg.rate) * dt).constants().items():
+            yield Parameter(f"{name}.{constant_variable(constant, k)}", value,
+                            (f"{drive}.n", f"{drive}.rate"))
     yield field("g_tonic0", f"{base}.tonic.g0")
     yield field("E_tonic", f"{base}.tonic.E")
     for channel in received_synapses(spec, name):

@@ -69,7 +69,7 @@ def _fields(prefix: str, names: str, zero_is_structure: bool = False
 NETWORK_RUN_TIME_FIELDS: tuple[NetworkRunTimeField, ...] = (
     *_fields("populations.*.params", "C gL EL VT Vr refractory DeltaT a b tau_w V_peak"),
     *_fields("populations.*.tonic", "g0 E"),
-    *_fields("populations.*.background.*", "weight"),
+    *_fields("populations.*.background.*", "weight n rate"),
     *_fields("populations.*.coincidence", "alpha depression tau_c tau_h c_u h_u window w_min "
                                           "w_max w_cs w_cs_sd w_ctx w_ctx_sd"),
     *_fields("populations.*.coincidence", "context_depression", zero_is_structure=True),

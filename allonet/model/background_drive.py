@@ -41,6 +41,8 @@ if TYPE_CHECKING:  # Brian2 only where a model is built: direct runs read the co
 MAX_GAP = 2**30
 #: Names of the two sampling functions in generated code.
 GAP, COUNT = "background_gap", "background_count"
+#: A sampler's constants, as :meth:`Sampler.constants` returns them and the code reads them.
+CONSTANTS = ("n", "inv", "first", "ratio")
 
 
 def background_weight(index: int) -> str:
@@ -83,7 +85,7 @@ class Sampler:
         P(count = 1 | count >= 1) = n p (1-p)**(n-1) / (1 - (1-p)**n); ``ratio``, p/(1-p)
         (P(count = x+1)/P(count = x) = (n-x)/(x+1) times it)."""
         if self.silent:
-            return {"n": 0.0, "inv": 0.0, "first": 0.0, "ratio": 0.0}
+            return dict.fromkeys(CONSTANTS, 0.0)
         log_q = math.log1p(-self.p)
         return {"n": float(self.n), "inv": 1.0 / (self.n * log_q),
                 "first": self.n * self.p * math.exp((self.n - 1) * log_q)
@@ -208,8 +210,9 @@ def functions() -> dict[str, b2.Function]:
     return {GAP: _function(GAP, _numpy_gap), COUNT: _function(COUNT, _numpy_count)}
 
 
-def _call(name: str, index: int) -> str:
-    args = ", ".join([wait_variable(index)]
+def _call(name: str, index: int, wait: str | None = None) -> str:
+    """Code calling function ``name`` for drive ``index`` (on its wait variable, or ``wait``)."""
+    args = ", ".join([wait or wait_variable(index)]
                      + [constant_variable(a, index) for a in ARGUMENTS[name]])
     return f"{name}({args})"
 
@@ -220,8 +223,7 @@ def equations(pop: Population) -> str:
     lines = []
     for k in range(len(pop.background)):
         lines.append(f"{background_weight(k)} : siemens (constant, shared)")
-        lines += [f"{constant_variable(c, k)} : 1 (constant, shared)"
-                  for c in ("n", "inv", "first", "ratio")]
+        lines += [f"{constant_variable(c, k)} : 1 (constant, shared)" for c in CONSTANTS]
         lines.append(f"{wait_variable(k)} : integer")
     return "".join(line + "\n" for line in lines)
 
@@ -242,5 +244,4 @@ def initialise(pop: Population, group: b2.NeuronGroup) -> None:
     """Draw each neuron's first waits (geometric, which is memoryless: the drive is stationary
     from t = 0); after the run-time constants are set."""
     for k in range(len(pop.background)):
-        args = ", ".join(["0"] + [constant_variable(a, k) for a in ARGUMENTS[GAP]])
-        setattr(group, wait_variable(k), f"{GAP}({args})")
+        setattr(group, wait_variable(k), _call(GAP, k, wait="0"))

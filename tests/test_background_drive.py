@@ -13,7 +13,7 @@ import pytest
 from scipy import stats
 
 from allonet import toolchain
-from allonet.model.background_drive import COUNT, GAP, Sampler, functions, source
+from allonet.model.background_drive import CONSTANTS, COUNT, GAP, Sampler, functions, source
 
 #: (n, p): the main network's drives (100 sources at 6 Hz and 200 at 7 Hz, dt 0.1 ms), Vlachos
 #: 2011's (1000 at 5 Hz), and a dense one (many events per step)
@@ -110,18 +110,21 @@ def test_runtime_sampler_draws_binomial_counts(target):
     import brian2 as b2
 
     n, p = CASES[0]
+    previous = b2.prefs.codegen.target
     b2.prefs.codegen.target = target
-    b2.start_scope()
-    b2.seed(11)
-    shared = "".join(f"{c} : 1 (constant, shared)\n" for c in ("n", "inv", "first", "ratio"))
-    group = b2.NeuronGroup(1000, shared + "wait : integer\ncount : integer",
-                           namespace=functions(), dt=0.1 * b2.ms)
-    for name, value in Sampler(n, p).constants().items():
-        setattr(group, name, value)
-    group.wait = "background_gap(0, n, inv)"
-    group.run_regularly("wait -= 1\ncount = background_count(wait, n, first, ratio)\n"
-                        "wait += background_gap(wait, n, inv)")
-    monitor = b2.StateMonitor(group, "count", record=True)
-    b2.Network(group, monitor).run(200 * b2.ms)
-    b2.prefs.codegen.target = "auto"
+    try:
+        b2.start_scope()
+        b2.seed(11)
+        shared = "".join(f"{c} : 1 (constant, shared)\n" for c in CONSTANTS)
+        group = b2.NeuronGroup(1000, shared + "wait : integer\ncount : integer",
+                               namespace=functions(), dt=0.1 * b2.ms)
+        for name, value in Sampler(n, p).constants().items():
+            setattr(group, name, value)
+        group.wait = "background_gap(0, n, inv)"
+        group.run_regularly("wait -= 1\ncount = background_count(wait, n, first, ratio)\n"
+                            "wait += background_gap(wait, n, inv)")
+        monitor = b2.StateMonitor(group, "count", record=True)
+        b2.Network(group, monitor).run(200 * b2.ms)
+    finally:
+        b2.prefs.codegen.target = previous
     _check_binomial(np.asarray(monitor.count).ravel(), n, p)

@@ -15,7 +15,10 @@ synapses per neuron, 5 s, cpp_standalone) for the kernel's events per second on 
 and COBA with 0%, 10% and 100% of its neurons' spikes recorded, for the cost of recording.
 COBA is also run once under Brian2's profiler: most of its time goes to neuron state updates,
 not to synaptic events, so neuron updates per second (neurons x time steps / simulation time)
-are compared as well.
+are compared as well: after the first warm runs, COBA and each scale run ``--repeats`` - 1 more
+times in turn (default 3 in all), and the ratio of neuron updates per second is given as the
+median of the rounds' ratios with its range (one warm run of each swings by ~20% on a shared
+machine).
 
 ``--quick``: scales 1 and 2 only, COBA for 2 s. Scale 16 compiles for 10-20 minutes and runs
 for several more on a 2-core machine.
@@ -24,6 +27,7 @@ for several more on a 2-core machine.
 from __future__ import annotations
 
 import argparse
+import statistics
 import tempfile
 from pathlib import Path
 
@@ -36,6 +40,7 @@ from common import (
     bench_dir,
     cache_env,
     load_average,
+    measure,
     measure_warm,
     ratio,
     table,
@@ -57,10 +62,18 @@ def state_update_share(profile: dict[str, float]) -> float:
     return sum(s for name, s in profile.items() if "stateupdater" in name) / sum(profile.values())
 
 
+def updates_per_s(run: Measurement) -> float:
+    """Neuron state updates per second of an allonet run's simulation (neurons x steps / s)."""
+    events = run.result["events"]
+    return events["neurons"] * events["steps"] / run.result["run_s"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 2, 4, 8, 16])
     parser.add_argument("--quick", action="store_true", help="scales 1 and 2, COBA for 2 s")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="warm rounds of COBA and each scale for the neuron-update ratio")
     args = parser.parse_args()
     scales = [1.0, 2.0] if args.quick else args.scales
     coba_s = 2.0 if args.quick else 5.0
@@ -72,10 +85,18 @@ def main() -> None:
 
     runs: list[tuple[float, Measurement, Measurement]] = []
     with tempfile.TemporaryDirectory(prefix="allonet-bench-") as tmp:
-        for scale in scales:
-            overrides = ["device=standalone", f"network.scale={scale:g}"]
-            command = allonet_command(MAIN_SPEC, overrides, Path(tmp) / f"scale{scale:g}.h5")
+        commands = {scale: allonet_command(MAIN_SPEC, ["device=standalone",
+                                                       f"network.scale={scale:g}"],
+                                           Path(tmp) / f"scale{scale:g}.h5")
+                    for scale in scales}
+        for scale, command in commands.items():
             runs.append((scale, *measure_warm(f"main scale {scale:g}", command, cache_env())))
+        # rounds of warm runs in turn, so that a slow spell of the machine hits both sides
+        rounds = [(kernel, [warm for _, _, warm in runs])]
+        for _ in range(args.repeats - 1):
+            coba_round = coba(coba_s)
+            rounds.append((coba_round, [measure(f"main scale {scale:g}", command, cache_env())
+                                        for scale, command in commands.items()]))
 
     rows = []
     for scale, first, warm in runs:
@@ -108,13 +129,15 @@ def main() -> None:
     # COBA's time goes mostly to neuron state updates, not to synaptic events: the rate of neuron
     # updates is the kernel limit that compares across networks of different activity
     share = state_update_share(profiled.result["profile"])
-    print(f"\nCOBA neuron updates: {k['updates_per_s']:.3g}/s; {share:.0%} of its simulation "
+    coba_updates = statistics.median(c.result["updates_per_s"] for c, _ in rounds)
+    print(f"\nCOBA neuron updates: {coba_updates:.3g}/s (median); {share:.0%} of its simulation "
           "time is neuron state updates (Brian2 profiler)")
-    for scale, _, warm in runs:
-        ev = warm.result["events"]
-        updates = ev["neurons"] * ev["steps"] / warm.result["run_s"]
+    for i, scale in enumerate(scales):
+        ratios = [updates_per_s(mains[i]) / c.result["updates_per_s"] for c, mains in rounds]
+        updates = statistics.median(updates_per_s(mains[i]) for _, mains in rounds)
         print(f"  main scale {scale:g}: {updates:.3g} neuron updates/s = "
-              f"{updates / k['updates_per_s']:.1%} of COBA")
+              f"{statistics.median(ratios):.1%} of COBA (median of {len(ratios)} rounds; "
+              f"{min(ratios):.1%}-{max(ratios):.1%})")
 
     print("\nrecording cost (COBA, spikes of a fraction of the neurons recorded):")
     print(table(["recorded", "simulate s", "vs none", "peak MB"],

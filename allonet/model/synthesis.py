@@ -13,6 +13,7 @@ Units: times in s and rates in Hz of the simulation clock, concentrations in nM.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,10 +29,15 @@ SYNTHESIS_GROUP = "allo_synthesis"
 #: TimedArray name of the stress intensity (1) on the simulation clock
 STRESS_ARRAY = "stress_level"
 
-_RATE = brian_expression(synthesis_rate, c="allo_syn",
-                         excess_rate="syn_excess",
-                         stress="syn_stress", k_activity="syn_k_act", k_stress="syn_k_stress",
-                         block="syn_block", tau_clear="syn_tau")
+
+
+@functools.cache
+def _rate() -> str:
+    """``d allo_syn/dt`` as Brian2 text (made with sympy, so only when a model is built: a
+    direct run of a cached binary imports neither)."""
+    return brian_expression(synthesis_rate, c="allo_syn", excess_rate="syn_excess",
+                            stress="syn_stress", k_activity="syn_k_act",
+                            k_stress="syn_k_stress", block="syn_block", tau_clear="syn_tau")
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,7 @@ def synthesis_equations(stress: bool) -> str:
     """Equations of the synthesis group; ``stress`` adds the ``stress_level(t)`` drive."""
     drive = f"{STRESS_ARRAY}(t)" if stress else "0"
     return f"""
-dallo_syn/dt = {_RATE} : 1
+dallo_syn/dt = {_rate()} : 1
 dsyn_rate/dt = -syn_rate/syn_window : hertz
 syn_excess = clip(syn_rate - syn_r_ref, 0*Hz, inf*Hz) : hertz
 syn_stress = {drive} : 1

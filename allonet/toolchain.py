@@ -95,9 +95,9 @@ def compile_flags() -> list[str]:
 #: Declares glibc's vector ``exp`` (libmvec, x86-64, GCC): the membrane step of exponential
 #: Euler calls ``exp`` once per neuron and step, and a vectorised loop can only call a vector
 #: variant that is declared. glibc declares them itself only under ``-ffinite-math-only``, which
-#: Brian2 turns off (NaN checks must keep working). libmvec's ``exp`` is within 4 ulp
-#: (glibc's bound; ~3 ulp measured, ``tests/test_toolchain.py``) where the scalar one is within
-#: 1, far below the error of the integration step.
+#: Brian2 turns off (infinities must keep working, e.g. ``clip(x, 0, inf)``). libmvec's ``exp`` is
+#: within 4 ulp (glibc's bound; ~3 ulp measured, ``tests/test_toolchain.py``) where the scalar
+#: one is within 1, far below the error of the integration step.
 VECTOR_MATH = """\
 #include <cmath>
 #if defined(__GNUC__) && __GNUC__ >= 6 && !defined(__clang__) && defined(__x86_64__) \\

@@ -111,7 +111,7 @@ __attribute__((noinline)) void update(double dt, double t) {
         const char free = (t - last[i]) >= 0.002;
         const double g = a[i] + b[i] + c[i];
         a[i] *= 0.99; b[i] *= 0.98; c[i] *= 0.97;
-        const double rest = (x[i] + g * 0.0) / (1.0 + g);
+        const double rest = x[i] / (1.0 + g);
         const double e = exp(-dt * (50.0 + 1000.0 * g));  // the membrane step's factor
         y[i] = e;
         if (free) v[i] = rest + (v[i] - rest) * e;
@@ -122,7 +122,7 @@ __attribute__((noinline)) void update(double dt, double t) {
 int main() {
     for (double** p : {&g_a, &g_b, &g_c, &g_v, &g_x, &g_y, &g_last}) *p = new double[N];
     g_ok = new char[N];
-    for (int i = 0; i < N; i++) {  // exp's argument spans [-1, -0.005]: tau_m 0.1-20 ms
+    for (int i = 0; i < N; i++) {  // exp's argument: -0.105 to -0.005 (tau 1-20 ms)
         g_a[i] = i * (1.0 / N); g_b[i] = g_c[i] = 0.0; g_x[i] = -0.07; g_v[i] = -0.065;
         g_last[i] = (i % 7) * 1e-3;
     }

@@ -30,7 +30,6 @@ SYNTHESIS_GROUP = "allo_synthesis"
 STRESS_ARRAY = "stress_level"
 
 
-
 @functools.cache
 def _rate() -> str:
     """``d allo_syn/dt`` as Brian2 text (made with sympy, so only when a model is built: a

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
+from scipy import stats
 
 REPO = Path(__file__).resolve().parent.parent
 os.environ.setdefault("ALLONET_CACHE", str(REPO / ".cache" / "allonet"))
@@ -144,3 +146,22 @@ def fear_runs(tmp_path_factory):
     for (name, _), run in run_jobs(jobs).items():
         runs.setdefault(name, []).append(run)
     return runs
+
+
+def check_binomial(counts: np.ndarray, n: int, p: float) -> None:
+    """Counts match Binomial(n, p): chi-square over the classes with >= 20 expected, and mean
+    and variance within 5 standard errors."""
+    size = counts.size
+    top = int(stats.binom.ppf(1 - 20 / size, n, p))
+    observed = np.bincount(np.minimum(counts, top + 1), minlength=top + 2)
+    expected = np.append(stats.binom.pmf(np.arange(top + 1), n, p),
+                         stats.binom.sf(top, n, p)) * size
+    keep = expected >= 20
+    observed = np.append(observed[keep], observed[~keep].sum())
+    expected = np.append(expected[keep], expected[~keep].sum())
+    observed, expected = observed[expected > 0], expected[expected > 0]
+    assert stats.chisquare(observed, expected).pvalue > 1e-4, (observed, expected.round())
+    mean, var = n * p, n * p * (1 - p)
+    assert abs(counts.mean() - mean) < 5 * np.sqrt(var / size)
+    squares = (counts - mean) ** 2
+    assert abs(squares.mean() - var) < 5 * squares.std() / np.sqrt(size)

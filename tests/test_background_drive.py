@@ -1,7 +1,8 @@
 """The Poisson background's sampler (``allonet.model.background_drive``) draws, step by step,
-exactly independent Binomial(n, p) event counts (what Brian2's ``PoissonInput`` draws), though it
-draws random numbers only at the steps that carry events: on the C++ code that standalone
-binaries run (compiled here with allonet's flags) and on Brian2's numpy and Cython runtimes."""
+exactly independent Binomial(n, p) event counts (what Brian2's ``PoissonInput`` draws): its C++
+functions (compiled here with allonet's flags) and Brian2's numpy and Cython runtimes. The
+cpp_standalone templates that visit only the neurons with events are tested in
+``tests/test_random_subsets.py``."""
 
 from __future__ import annotations
 
@@ -10,16 +11,16 @@ import subprocess
 
 import numpy as np
 import pytest
-from scipy import stats
 
 from allonet import toolchain
-from allonet.model.background_drive import CONSTANTS, COUNT, GAP, Sampler, functions, source
+from allonet.model.background_drive import CONSTANTS, COUNT, EVENTS, Sampler, functions, source
+from conftest import check_binomial
 
 #: (n, p): the main network's drives (100 sources at 6 Hz and 200 at 7 Hz, dt 0.1 ms), Vlachos
 #: 2011's (1000 at 5 Hz), and a dense one (many events per step)
 CASES = [(100, 6e-4), (200, 7e-4), (1000, 5e-4), (50, 0.1)]
 
-#: one chain of this many steps on C++, which tests the gaps between event steps
+#: one chain of this many steps on C++
 CPP_STEPS = 2_000_000
 
 _HARNESS = """
@@ -32,15 +33,12 @@ inline double _rand(const int) {  // Brian2's standalone uniform: 53 random bits
     const long a = gen() >> 5, b = gen() >> 6;
     return (a * 67108864.0 + b) / 9007199254740992.0;
 }
-%GAP%
 %COUNT%
+%EVENTS%
 int main() {
-    const double n = %N%, inv = %INV%, first = %FIRST%, ratio = %RATIO%;
-    int32_t wait = background_gap(0, n, inv, 0);
+    const double n = %N%, visit = %VISIT%, first = %FIRST%, ratio = %RATIO%;
     for (long step = 0; step < %STEPS%; step++) {
-        wait -= 1;
-        const int32_t count = background_count(wait, n, first, ratio, 0);
-        wait += background_gap(wait, n, inv, 0);
+        const int32_t count = background_events(visit, n, first, ratio, 0);
         std::fwrite(&count, sizeof count, 1, stdout);
     }
     return 0;
@@ -48,30 +46,11 @@ int main() {
 """
 
 
-def _check_binomial(counts: np.ndarray, n: int, p: float) -> None:
-    """Counts match Binomial(n, p): chi-square over the classes with >= 20 expected, and mean
-    and variance within 5 standard errors."""
-    size = counts.size
-    top = int(stats.binom.ppf(1 - 20 / size, n, p))
-    observed = np.bincount(np.minimum(counts, top + 1), minlength=top + 2)
-    expected = np.append(stats.binom.pmf(np.arange(top + 1), n, p),
-                         stats.binom.sf(top, n, p)) * size
-    keep = expected >= 20
-    observed = np.append(observed[keep], observed[~keep].sum())
-    expected = np.append(expected[keep], expected[~keep].sum())
-    observed, expected = observed[expected > 0], expected[expected > 0]
-    assert stats.chisquare(observed, expected).pvalue > 1e-4, (observed, expected.round())
-    mean, var = n * p, n * p * (1 - p)
-    assert abs(counts.mean() - mean) < 5 * np.sqrt(var / size)
-    squares = (counts - mean) ** 2
-    assert abs(squares.mean() - var) < 5 * squares.std() / np.sqrt(size)
-
-
 def _chain(tmp_path, sampler: Sampler, steps: int) -> np.ndarray:
     """Counts of one neuron's drive over ``steps`` steps, from the C++ source compiled with
     allonet's flags."""
     code = _HARNESS.replace("%STEPS%", str(steps))
-    code = code.replace("%GAP%", source(GAP, "cpp")).replace("%COUNT%", source(COUNT, "cpp"))
+    code = code.replace("%COUNT%", source(COUNT, "cpp")).replace("%EVENTS%", source(EVENTS, "cpp"))
     for name, value in sampler.constants().items():
         code = code.replace(f"%{name.upper()}%", repr(value))
     (tmp_path / "harness.cpp").write_text(code)
@@ -90,7 +69,7 @@ needs_compiler = pytest.mark.skipif(shutil.which(toolchain.compiler_command()) i
 @pytest.mark.parametrize(("n", "p"), CASES)
 def test_cpp_sampler_draws_independent_binomial_counts(tmp_path, n, p):
     counts = _chain(tmp_path, Sampler(n, p), CPP_STEPS)
-    _check_binomial(counts, n, p)
+    check_binomial(counts, n, p)
     # Consecutive steps are independent: P(events at t and t+1) = P(events)^2.
     both = np.mean((counts[1:] > 0) & (counts[:-1] > 0))
     single = 1 - (1 - p) ** n
@@ -116,15 +95,13 @@ def test_runtime_sampler_draws_binomial_counts(target):
         b2.start_scope()
         b2.seed(11)
         shared = "".join(f"{c} : 1 (constant, shared)\n" for c in CONSTANTS)
-        group = b2.NeuronGroup(1000, shared + "wait : integer\ncount : integer",
-                               namespace=functions(), dt=0.1 * b2.ms)
+        group = b2.NeuronGroup(1000, shared + "count : integer", namespace=functions(),
+                               dt=0.1 * b2.ms)
         for name, value in Sampler(n, p).constants().items():
             setattr(group, name, value)
-        group.wait = "background_gap(0, n, inv)"
-        group.run_regularly("wait -= 1\ncount = background_count(wait, n, first, ratio)\n"
-                            "wait += background_gap(wait, n, inv)")
+        group.run_regularly("count = background_events(visit, n, first, ratio)")
         monitor = b2.StateMonitor(group, "count", record=True)
         b2.Network(group, monitor).run(200 * b2.ms)
     finally:
         b2.prefs.codegen.target = previous
-    _check_binomial(np.asarray(monitor.count).ravel(), n, p)
+    check_binomial(np.asarray(monitor.count).ravel(), n, p)

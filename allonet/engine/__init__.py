@@ -18,6 +18,7 @@ from allonet import toolchain
 from allonet.engine.cached_binary import Recording
 from allonet.engine.devices import DEVICES, DIRECT_VARIABLE, Device
 from allonet.engine.job import BuildRecord, Collector, Condition, Job, ModelFactory
+from allonet.model import code_digest
 from allonet.progress import Progress
 
 __all__ = [
@@ -28,9 +29,10 @@ __all__ = [
 
 def structure_hash(structure: dict[str, Any]) -> str:
     """Stable hash of everything that changes generated code (not run-time values) or the
-    binary compiled from it (Brian2's version, the compiler, its flags and the CPU: see
-    :func:`allonet.toolchain.key`)."""
-    payload = dict(structure, brian2=toolchain.brian2_version(), toolchain=toolchain.key())
+    binary compiled from it (the code that generates it, :func:`allonet.model.code_digest`;
+    Brian2's version; the compiler, its flags and the CPU: :func:`allonet.toolchain.key`)."""
+    payload = dict(structure, brian2=toolchain.brian2_version(), toolchain=toolchain.key(),
+                   model=code_digest())
     text = json.dumps(payload, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -15,7 +15,7 @@ import numpy as np
 from brian2.devices.cpp_standalone.device import CPPStandaloneDevice
 
 from allonet.errors import SpecError
-from allonet.model import background_drive
+from allonet.model import background_drive, random_subsets
 from allonet.model import equations as eq
 from allonet.model import synthesis as synth
 from allonet.model.equations import PLASTICITY_GATE
@@ -299,25 +299,11 @@ def _initialise(group: b2.NeuronGroup, name: str, pop: Population, namespace: di
         group.w_ctx = _gaussian("w_ctx0", "w_ctx_sd", "siemens")
     if f"silence_{name}" in namespace:
         group.silence_rank = "rand()"
-    background_drive.initialise(pop, group)
 
 
 def _input(name: str, inp, namespace: dict) -> b2.Group:
     if inp.kind == "poisson":
-        # The base rate is a one-sample TimedArray so that the binary takes it at run time
-        # (placeholder 0 Hz in a standalone build: the command line sets it).
-        base = base_rate_array(name)
-        rate = 0.0 if _standalone() else si(inp.rate)
-        local = {base: b2.TimedArray([rate] * b2.Hz, dt=1 * b2.second, name=base)}
-        terms = [f"{base}(t)"]
-        for driven, span in [(name, None), *inp.channels.items()]:
-            timed = f"rate_{driven}"
-            if timed not in namespace:
-                continue
-            local[timed] = namespace[timed]
-            inside = "" if span is None else f"*int(i >= {span[0]} and i < {span[1]})"
-            terms.append(f"{timed}(t){inside}")
-        return b2.PoissonGroup(inp.n, rates=" + ".join(terms), namespace=local, name=name)
+        return _poisson_input(name, inp, namespace)
     times = np.array([si(t) for t in inp.times])
     if inp.indices is None:
         indices = np.repeat(np.arange(inp.n), len(times))
@@ -325,6 +311,38 @@ def _input(name: str, inp, namespace: dict) -> b2.Group:
     else:
         indices = np.asarray(inp.indices)
     return b2.SpikeGeneratorGroup(inp.n, indices, times * b2.second, name=name)
+
+
+def _poisson_input(name: str, inp, namespace: dict) -> b2.NeuronGroup:
+    """Poisson input ``name``: each cell spikes in a step with probability ``rates*dt``, its rate
+    the base rate plus each protocol rate whose span (``inp.channels``) holds it. On
+    cpp_standalone only a random subset of cells is tested each step (:mod:`random_subsets`):
+    each with probability ``visit``, dt times the sum of all rates (at least any cell's), and a
+    candidate spikes with probability ``rates*dt/visit``."""
+    # The base rate is a one-sample TimedArray so that the binary takes it at run time
+    # (placeholder 0 Hz in a standalone build: the command line sets it).
+    base = base_rate_array(name)
+    rate = 0.0 if _standalone() else si(inp.rate)
+    local = {base: b2.TimedArray([rate] * b2.Hz, dt=1 * b2.second, name=base)}
+    terms, spans = [f"{base}(t)"], [f"{base}(t)"]
+    for driven, span in [(name, None), *inp.channels.items()]:
+        timed = f"rate_{driven}"
+        if timed not in namespace:
+            continue
+        local[timed] = namespace[timed]
+        terms.append(f"{timed}(t)")
+        inside = "" if span is None else f"*int(i >= {span[0]} and i < {span[1]})"
+        spans.append(f"{timed}(t){inside}")
+    rates = f"rates = {' + '.join(spans)} : Hz\n"
+    if not random_subsets.available():
+        return b2.NeuronGroup(inp.n, rates, threshold="rand() < rates*dt", namespace=local,
+                              name=name)
+    visit = f"{random_subsets.VISIT} = clip(dt*({' + '.join(terms)}), 0, 1) : 1 (shared)\n"
+    group = b2.NeuronGroup(inp.n, rates + visit,
+                           threshold=f"rand()*{random_subsets.VISIT} < rates*dt",
+                           namespace=local, name=name)
+    random_subsets.sparse_thresholder(group)
+    return group
 
 
 def _release_constants(profile: ReleaseProfile | None) -> dict[str, float]:

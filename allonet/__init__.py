@@ -9,12 +9,26 @@ The Python front door (:mod:`allonet.api`):
 - :func:`run_sweep`, :func:`read_sweep`, :func:`load_sweep` — run a sweep spec; a sweep's index
   as column -> array, or as a pandas DataFrame.
 
-Importing allonet is cheap: Brian2 is loaded by the first call that needs it.
+Importing allonet is cheap: the front door is imported on first use (the command line does not
+need it), and Brian2 by the first call that needs it.
 """
 
-from allonet.api import Run, load_spec, load_sweep, read_run, read_sweep, run, run_sweep
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from allonet.api import Run, load_spec, load_sweep, read_run, read_sweep, run, run_sweep
 
 __version__ = "0.1.0"
 
 __all__ = ["Run", "__version__", "load_spec", "load_sweep", "read_run", "read_sweep", "run",
            "run_sweep"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from allonet import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,7 +1,5 @@
 """``python -m allonet`` runs the command-line interface."""
 
-import sys
+from allonet.cli import command
 
-from allonet.cli import main
-
-sys.exit(main())
+command()

@@ -16,13 +16,17 @@ beside ``units``, for allonet's own readers.
 
 from __future__ import annotations
 
-import h5py
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:  # h5py (30 ms) is imported where a file is written: a run imports it late
+    import h5py
 
 MAGIC = np.uint32(0x0A7A)
 VERSION = np.array([0, 1], dtype=np.uint32)
-SORTING = h5py.enum_dtype({"none": 0, "by_id": 1, "by_time": 2}, basetype="u1")
-_SORTING_VALUE = {"none": 0, "by_id": 1, "by_time": 2}
+#: The values of the ``sorting`` enum.
+SORTING = {"none": 0, "by_id": 1, "by_time": 2}
 
 
 def sorting(timestamps: np.ndarray, node_ids: np.ndarray) -> str:
@@ -41,6 +45,8 @@ def add_spike_attributes(h5: h5py.File) -> None:
     """Give an open, writable run file the SONATA root attributes and, for every
     ``/spikes/<population>`` group with ``timestamps`` and ``node_ids``, its ``sorting`` and
     the ``units`` of its timestamps (their allonet ``unit``, seconds)."""
+    import h5py
+
     h5.attrs["magic"] = MAGIC
     h5.attrs["version"] = VERSION
     spikes = h5.get("spikes")
@@ -50,7 +56,8 @@ def add_spike_attributes(h5: h5py.File) -> None:
         if not (isinstance(group, h5py.Group) and "timestamps" in group and "node_ids" in group):
             continue
         order = sorting(group["timestamps"][()], group["node_ids"][()])
-        group.attrs.create("sorting", _SORTING_VALUE[order], dtype=SORTING)
+        group.attrs.create("sorting", SORTING[order],
+                           dtype=h5py.enum_dtype(SORTING, basetype="u1"))
         stamps = group["timestamps"]
         stamps.attrs["units"] = stamps.attrs.get("unit", "s")
 

@@ -34,13 +34,17 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import h5py
 import numpy as np
 
 from allonet.errors import OutputExistsError, UserError
 from allonet.sonata import add_spike_attributes
+
+# h5py (30 ms) is imported where a file is read or written: a run imports it while its binary
+# runs (runner.simulate).
+if TYPE_CHECKING:
+    import h5py
 
 FORMAT = "allonet-run/1"
 _TMP_MARK = ".allonet-tmp-"
@@ -127,6 +131,8 @@ def _write_atomic(path: Path, tmp: Path, fill: Callable[[h5py.File], None]) -> N
     ``path`` (and flush the folder), so that a crash of the machine leaves the old file or the
     whole new one. A failed write (a full disk, a vanished folder) removes the temporary,
     leaves whatever was at ``path`` untouched and raises a one-line UserError."""
+    import h5py
+
     try:
         with h5py.File(tmp, "w") as h5:
             fill(h5)
@@ -198,6 +204,8 @@ def _alive(pid: int) -> bool:
 
 
 def _write_contents(h5: h5py.File, run: RunData) -> None:
+    import h5py
+
     h5.attrs["format"] = FORMAT
     for key, value in run.attrs.items():
         h5.attrs[key] = json.dumps(value) if isinstance(value, dict | list) else value
@@ -224,6 +232,8 @@ def is_run_file(path: Path) -> bool:
     """True when ``path`` is a complete allonet run file: it opens, has the format mark and the
     stored spec (files are renamed into place only once written, so that is enough; nothing
     else is read)."""
+    import h5py
+
     if not path.is_file():
         return False
     try:
@@ -240,6 +250,8 @@ def read_run(path: str | Path, groups: Collection[str] | None = None) -> RunFile
     ``("readouts", "conditions")``; ``("spec",)`` for the specs and overrides, ``()`` for the
     attributes only); None reads everything.
     """
+    import h5py
+
     path = Path(path)
     data: dict[str, np.ndarray] = {}
     units: dict[str, str] = {}
@@ -283,6 +295,8 @@ def write_table_file(path: Path, tmp: Path, attrs: dict[str, str],
                      datasets: dict[str, Column]) -> None:
     """Write ``datasets`` (text columns as HDF5 strings) with root ``attrs`` to ``path``
     through the temporary ``tmp`` (renamed into place)."""
+    import h5py
+
 
     def fill(h5: h5py.File) -> None:
         h5.attrs.update(attrs)
@@ -297,6 +311,8 @@ def write_table_file(path: Path, tmp: Path, attrs: dict[str, str],
 
 def read_table_file(path: Path) -> TableFile:
     """Read a table file (any HDF5 file: every dataset, at any depth)."""
+    import h5py
+
     data: dict[str, np.ndarray] = {}
     units: dict[str, str] = {}
     with h5py.File(path, "r") as h5:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import threading
 import time
@@ -19,10 +20,15 @@ from allonet.store import RunData, RunFile, check_writable, read_run, write_run
 
 @dataclass
 class RunResult:
-    """Where a run went and what it contains (read back from the file just written)."""
+    """Where a run went and what it contains: read back from the file just written, when first
+    asked for (a sweep's worker never asks)."""
 
     path: Path
-    run: RunFile
+
+    @functools.cached_property
+    def run(self) -> RunFile:
+        """The run file, read back."""
+        return read_run(self.path)
 
 
 def run_experiment(spec_path: Path, overrides: list[str] | None = None,
@@ -44,7 +50,7 @@ def run_experiment(spec_path: Path, overrides: list[str] | None = None,
     note(quiet, f"allonet: {exp.name} on {exp.device} (seed {exp.seed}) -> {output} "
                 f"(estimated {format_bytes(needs.memory_bytes)})")
     write_run(output, simulate(specs, overrides, quiet), overwrite=overwrite)
-    return RunResult(output, read_run(output))
+    return RunResult(output)
 
 
 def simulate(specs: ResolvedSpecs, overrides: list[str] | None = None,

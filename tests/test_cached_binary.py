@@ -175,20 +175,27 @@ def test_code_objects_compile_from_the_precompiled_header(full_and_direct):
 
 def test_results_go_to_the_ram_folder_and_are_removed(full_and_direct, tmp_path, monkeypatch):
     """A direct run's binary writes its ~1,500 result files into the RAM folder when it has
-    room, and nothing is left there; without room (or without the folder), in the project."""
+    room, and leaves nothing there, removing what runs killed earlier left (not what running
+    ones hold); without room (or without the folder), it writes them in the project."""
     from allonet.engine import cached_binary
 
     ram = tmp_path / "ram"
     ram.mkdir()
     monkeypatch.setattr(cached_binary, "RAM_FOLDER", ram)
     monkeypatch.setattr(cached_binary, "RAM_FOLDER_MIN_FREE", 0)
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    abandoned = ram / f"{cached_binary.RESULTS_PREFIX}{ended.pid}-0"  # killed before cleaning up
+    running = ram / f"{cached_binary.RESULTS_PREFIX}{os.getppid()}-0"
+    abandoned.mkdir()
+    running.mkdir()
     read = []
     real = cached_binary.read_results
     monkeypatch.setattr(cached_binary, "read_results",
                         lambda results, outputs: read.append(results) or real(results, outputs))
     direct = _run(tmp_path / "direct.h5")
     assert direct.attrs["build"]["direct"] is True
-    assert read and {p.parent for p in read} == {ram} and not any(ram.iterdir())
+    assert read and {p.parent for p in read} == {ram} and list(ram.iterdir()) == [running]
     project = _project(direct)
     monkeypatch.setattr(cached_binary, "RAM_FOLDER_MIN_FREE", 2**62)
     assert cached_binary.results_root(project) == project / "results"

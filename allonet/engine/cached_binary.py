@@ -53,6 +53,9 @@ PROGRESS_TAG = "allonet-progress"
 REPORT_CODE = f'std::cout << "{PROGRESS_TAG} " << completed << std::endl;'
 #: RAM-backed folder for the binary's results when it has room (see :func:`results_root`).
 RAM_FOLDER = Path("/dev/shm")
+#: Name of a run's results folder: this prefix, the pid of the process that runs the binary, a
+#: random part.
+RESULTS_PREFIX = "allonet-results-"
 #: Free space (bytes) the RAM folder needs before results go there: 4 GiB, several times the
 #: results of the main experiment at scale 64 (the binary writes every array it holds).
 RAM_FOLDER_MIN_FREE = 4 * 2**30
@@ -279,6 +282,19 @@ def results_root(project: Path) -> Path:
     return project / "results"
 
 
+def remove_abandoned_results(root: Path) -> None:
+    """Delete the results folders in ``root`` of runs whose process has ended (killed before it
+    could clean up): in the RAM folder they would hold memory until the machine restarts."""
+    for folder in root.glob(f"{RESULTS_PREFIX}*-*"):
+        pid = folder.name[len(RESULTS_PREFIX):].split("-", 1)[0]
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (PermissionError, ValueError):
+            pass
+
+
 def run_binary(project: Path, layout: Mapping[str, Any], values: Mapping[str, np.ndarray],
                parameters: Mapping[str, float], environment: Mapping[str, str],
                on_progress: Callable[[float], None] | None = None) -> Recording:
@@ -286,7 +302,9 @@ def run_binary(project: Path, layout: Mapping[str, Any], values: Mapping[str, np
     run-time scalar ``parameters`` (by Brian2 name, SI units) and return its recordings;
     ``on_progress`` gets the fraction simulated as the binary reports it. The results directory
     (:func:`results_root`) is removed afterwards."""
-    results = results_root(project) / f"allonet-results-{uuid.uuid4().hex}"
+    root = results_root(project)
+    remove_abandoned_results(root)
+    results = root / f"{RESULTS_PREFIX}{os.getpid()}-{uuid.uuid4().hex}"
     results.mkdir(parents=True)
     try:
         command = ["./main", "--results_dir", f"{results}/"]

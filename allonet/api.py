@@ -109,8 +109,9 @@ def run(spec: str | Path | ResolvedSpecs, overrides: Overrides = None, *,
     """Simulate an experiment (a spec file, or specs from :func:`load_spec`) and return the run.
 
     Without ``output`` nothing is written (:meth:`Run.save` writes later); with it the run file
-    is written (an existing one only with ``overwrite``) and read back. ``quiet=False`` prints
-    progress to stderr.
+    is written (an existing one only with ``overwrite``). Either way the run holds what reading
+    its file back would give (:func:`allonet.store.run_file`). ``quiet=False`` prints progress
+    to stderr.
     """
     from allonet.runner import simulate
     from allonet.spec import ResolvedSpecs
@@ -127,15 +128,16 @@ def run(spec: str | Path | ResolvedSpecs, overrides: Overrides = None, *,
         store.check_writable(Path(output), overwrite)
     data = simulate(specs, texts, quiet)
     if output is not None:
-        return read_run(store.write_run(output, data, overwrite=overwrite))
-    return Run(None, {"format": store.FORMAT, **data.attrs}, data.spec, list(data.overrides),
-               {k: np.asarray(c.data) for k, c in data.datasets.items()},
-               {k: c.unit for k, c in data.datasets.items()})
+        store.write_run(output, data, overwrite=overwrite)
+    return _as_run(store.run_file(data, None if output is None else Path(output)))
 
 
 def read_run(path: str | Path, groups: Collection[str] | None = None) -> Run:
     """Read a run file; ``groups`` limits what is read (as :func:`allonet.store.read_run`)."""
-    found = store.read_run(path, groups)
+    return _as_run(store.read_run(path, groups))
+
+
+def _as_run(found: store.RunFile) -> Run:
     return Run(found.path, found.attrs, found.spec, found.overrides, found.data, found.units)
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import functools
 import importlib
 import threading
 import time
@@ -15,20 +14,15 @@ from allonet import provenance
 from allonet.progress import note, printer
 from allonet.resources import check_memory, format_bytes
 from allonet.spec import ResolvedSpecs, load_experiment
-from allonet.store import RunData, RunFile, check_writable, read_run, write_run
+from allonet.store import RunData, RunFile, check_writable, run_file, write_run
 
 
 @dataclass
 class RunResult:
-    """Where a run went and what it contains: read back from the file just written, when first
-    asked for (a sweep's worker never asks)."""
+    """Where a run went and what it contains (what reading the file back would give)."""
 
     path: Path
-
-    @functools.cached_property
-    def run(self) -> RunFile:
-        """The run file, read back."""
-        return read_run(self.path)
+    run: RunFile
 
 
 def run_experiment(spec_path: Path, overrides: list[str] | None = None,
@@ -49,8 +43,9 @@ def run_experiment(spec_path: Path, overrides: list[str] | None = None,
     needs = check_memory(specs, max_memory)
     note(quiet, f"allonet: {exp.name} on {exp.device} (seed {exp.seed}) -> {output} "
                 f"(estimated {format_bytes(needs.memory_bytes)})")
-    write_run(output, simulate(specs, overrides, quiet), overwrite=overwrite)
-    return RunResult(output)
+    data = simulate(specs, overrides, quiet)
+    write_run(output, data, overwrite=overwrite)
+    return RunResult(output, run_file(data, output))
 
 
 def simulate(specs: ResolvedSpecs, overrides: list[str] | None = None,

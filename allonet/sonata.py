@@ -41,14 +41,18 @@ def sorting(timestamps: np.ndarray, node_ids: np.ndarray) -> str:
     return "none"
 
 
+def spike_file_attributes() -> dict[str, np.generic | np.ndarray]:
+    """The SONATA root attributes of a spike file: ``magic`` and ``version``."""
+    return {"magic": MAGIC, "version": VERSION.copy()}
+
+
 def add_spike_attributes(h5: h5py.File) -> None:
     """Give an open, writable run file the SONATA root attributes and, for every
     ``/spikes/<population>`` group with ``timestamps`` and ``node_ids``, its ``sorting`` and
     the ``units`` of its timestamps (their allonet ``unit``, seconds)."""
     import h5py
 
-    h5.attrs["magic"] = MAGIC
-    h5.attrs["version"] = VERSION
+    h5.attrs.update(spike_file_attributes())
     spikes = h5.get("spikes")
     if not isinstance(spikes, h5py.Group):
         return
@@ -62,4 +66,5 @@ def add_spike_attributes(h5: h5py.File) -> None:
         stamps.attrs["units"] = stamps.attrs.get("unit", "s")
 
 
-__all__ = ["MAGIC", "SORTING", "VERSION", "add_spike_attributes", "sorting"]
+__all__ = ["MAGIC", "SORTING", "VERSION", "add_spike_attributes", "sorting",
+           "spike_file_attributes"]

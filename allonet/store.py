@@ -25,6 +25,7 @@ its root and datasets with ``unit`` attributes, written atomically the same way.
 
 from __future__ import annotations
 
+import copy
 import errno
 import json
 import os
@@ -39,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from allonet.errors import OutputExistsError, UserError
-from allonet.sonata import add_spike_attributes
+from allonet.sonata import add_spike_attributes, spike_file_attributes
 
 # h5py (30 ms) is imported where a file is read or written: a run imports it while its binary
 # runs (runner.simulate).
@@ -203,12 +204,17 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _attribute(value: Any) -> Any:
+    """A run attribute as the file stores it (dicts and lists as JSON text)."""
+    return json.dumps(value) if isinstance(value, dict | list) else value
+
+
 def _write_contents(h5: h5py.File, run: RunData) -> None:
     import h5py
 
     h5.attrs["format"] = FORMAT
     for key, value in run.attrs.items():
-        h5.attrs[key] = json.dumps(value) if isinstance(value, dict | list) else value
+        h5.attrs[key] = _attribute(value)
     for name, value in run.spec.items():
         h5.create_dataset(f"spec/{name}", data=json.dumps(value, indent=1))
     h5.create_dataset("spec/overrides", data=json.dumps(run.overrides))
@@ -274,6 +280,17 @@ def read_run(path: str | Path, groups: Collection[str] | None = None) -> RunFile
 
         h5.visititems(visit)
     return RunFile(path, attrs, spec, overrides, data, units)
+
+
+def run_file(run: RunData, path: Path | None = None) -> RunFile:
+    """What :func:`read_run` gives for the file :func:`write_run` makes of ``run``, without
+    reading it (``path``: the file's, if written; text columns stay numpy text arrays)."""
+    attrs = {"format": FORMAT}
+    for key, value in [*run.attrs.items(), *spike_file_attributes().items()]:
+        attrs[key] = _decode_attr(_attribute(value))
+    return RunFile(path, attrs, copy.deepcopy(run.spec), list(run.overrides),
+                   {key: np.asarray(column.data) for key, column in run.datasets.items()},
+                   {key: column.unit for key, column in run.datasets.items()})
 
 
 def _dataset_value(dataset: h5py.Dataset) -> np.ndarray:

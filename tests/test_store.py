@@ -44,6 +44,26 @@ def test_round_trip_and_plain_h5py(tmp_path):
             assert "unit" in h5[name].attrs
 
 
+def test_run_in_memory_is_what_its_file_reads_back(tmp_path):
+    """The run a simulation returns (``store.run_file``, used instead of reading the file just
+    written) holds exactly what ``read_run`` of that file gives."""
+    data = _run()
+    data.attrs |= {"build": {"run_seconds": [1.5], "direct": True}, "tags": ["a", "b"],
+                   "count": np.int64(4), "ratio": np.float64(0.5)}
+    path = write_run(tmp_path / "run.h5", data)
+    back, memory = read_run(path), store.run_file(data, path)
+    assert memory.path == back.path
+    assert memory.attrs.keys() == back.attrs.keys() >= {"format", "magic", "version", "build"}
+    for key, value in back.attrs.items():
+        np.testing.assert_equal(memory.attrs[key], value, err_msg=key)
+        assert type(memory.attrs[key]) is type(value), key
+    assert (memory.spec, memory.overrides, memory.units) == (back.spec, back.overrides, back.units)
+    assert memory.data.keys() == back.data.keys()
+    for key, value in back.data.items():
+        np.testing.assert_array_equal(memory.data[key], value, err_msg=key)
+        assert memory.data[key].shape == value.shape, key
+
+
 def test_never_overwrites_silently(tmp_path):
     path = tmp_path / "run.h5"
     path.write_bytes(b"keep")

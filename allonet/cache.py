@@ -6,9 +6,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from allonet.errors import UserError
@@ -50,3 +52,14 @@ def clear() -> int:
     freed = size_bytes(root)
     shutil.rmtree(root, ignore_errors=True)
     return freed
+
+
+def source_digest(root: Path, patterns: Iterable[str]) -> str:
+    """SHA-256 (hex) over the files under ``root`` that match glob ``patterns``, each by its
+    relative path and bytes, in path order: part of a cache key wherever what is cached depends
+    on that source."""
+    digest = hashlib.sha256()
+    for path in sorted({p for pattern in patterns for p in root.glob(pattern)}):
+        digest.update(f"{path.relative_to(root)}:".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -72,7 +72,7 @@ def simulate(specs: ResolvedSpecs, overrides: list[str] | None = None,
     # file: ~60 ms of Python that would otherwise follow the run (earlier, it would slow the
     # run's own set-up, which holds the interpreter).
     with ThreadPoolExecutor(1) as pool:
-        found = pool.submit(_provenance_once, simulating)
+        found = pool.submit(_while_simulating, simulating)
         try:
             run = PROTOCOLS[exp.protocol.kind].run(specs, exp.device, report)
         finally:
@@ -89,8 +89,9 @@ def simulate(specs: ResolvedSpecs, overrides: list[str] | None = None,
     return run
 
 
-def _provenance_once(started: threading.Event) -> tuple[str, dict[str, str]]:
-    """The commit and package versions of this run, once ``started`` is set; imports h5py too."""
+def _while_simulating(started: threading.Event) -> tuple[str, dict[str, str]]:
+    """What a run gathers while it simulates, once ``started`` is set: the commit and the package
+    versions; and h5py, imported for the run file."""
     started.wait()
     importlib.import_module("h5py")
     return provenance.git_commit(), provenance.versions()

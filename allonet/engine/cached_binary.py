@@ -34,6 +34,7 @@ import numpy as np
 
 import allonet
 from allonet import toolchain
+from allonet.cache import source_digest
 
 if TYPE_CHECKING:
     import brian2 as b2
@@ -64,12 +65,7 @@ RAM_FOLDER_MIN_FREE = 4 * 2**30
 @functools.cache
 def _source_digest() -> str:
     """Hash of allonet's own source: a change to how models are built invalidates layouts."""
-    h = hashlib.sha256()
-    root = Path(allonet.__file__).parent
-    for path in sorted(root.rglob("*.py")):
-        h.update(str(path.relative_to(root)).encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
+    return source_digest(Path(allonet.__file__).parent, ["**/*.py"])
 
 
 def layout_key(structure_hash: str, fixed: Mapping[str, Any]) -> str:

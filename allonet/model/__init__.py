@@ -7,9 +7,10 @@ a run of a cached binary does not need.
 from __future__ import annotations
 
 import functools
-import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from allonet.cache import source_digest
 
 if TYPE_CHECKING:
     from allonet.model.builder import Model, build_model
@@ -21,12 +22,7 @@ __all__ = ["Model", "build_model"]
 def code_digest() -> str:
     """Digest of what generates a model's code: this package's modules and Brian2 templates.
     Part of every structure hash, so that a binary compiled from other code is never reused."""
-    digest = hashlib.sha256()
-    root = Path(__file__).parent
-    for path in sorted([*root.glob("*.py"), *root.glob("templates/*.cpp")]):
-        digest.update(f"{path.relative_to(root)}:".encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return source_digest(Path(__file__).parent, ["*.py", "templates/*.cpp"])[:16]
 
 
 def __getattr__(name: str) -> Any:
